@@ -1,0 +1,76 @@
+import { PassThrough } from "node:stream";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
+import { createReadableStreamFromReadable } from "@remix-run/node";
+import { RemixServer } from "@remix-run/react";
+import { renderToPipeableStream } from "react-dom/server";
+import { I18nextProvider } from "react-i18next";
+import { NonceProvider } from "~/components/nonce";
+import { createRequestI18n, getLanguage } from "~/modules/i18n/i18n.server";
+import { logger } from "~/utils/logger.server";
+import type { Db } from "#db/dialect";
+import { deleteExpiredSessions } from "~/modules/auth/session.server";
+import { deliverPendingMail } from "~/modules/mail/mail.server";
+
+export const streamTimeout = 5_000;
+
+/**
+ * Renders the whole document before sending it (no streaming of deferred data): every page is
+ * complete HTML that works without JavaScript.
+ */
+export default async function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  loadContext: AppLoadContext,
+) {
+  const i18n = await createRequestI18n(await getLanguage(request));
+  const nonce = loadContext.cspNonce;
+  return new Promise<Response>((resolve, reject) => {
+    let failed = false;
+    const { pipe, abort } = renderToPipeableStream(
+      <NonceProvider value={nonce}>
+        <I18nextProvider i18n={i18n}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+        </I18nextProvider>
+      </NonceProvider>,
+      {
+        nonce,
+        onAllReady() {
+          const body = new PassThrough();
+          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: failed ? 500 : responseStatusCode }));
+          pipe(body);
+        },
+        onShellError(error) {
+          reject(error);
+        },
+        onError(error) {
+          failed = true;
+          logger.error({ err: error, requestId: loadContext.requestId }, "render failed");
+        },
+      },
+    );
+    setTimeout(abort, streamTimeout + 1000);
+  });
+}
+
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return;
+  logger.error({ err: error, requestId: context.requestId, path: new URL(request.url).pathname }, "unhandled error");
+};
+
+let lastCleanup = 0;
+
+/**
+ * Periodic work, called by the HTTP server every few seconds: deliver queued mail; hourly, remove
+ * expired sessions and spent rate-limit counters.
+ */
+export async function periodicWork(db: Db): Promise<void> {
+  await deliverPendingMail(db);
+  if (Date.now() - lastCleanup > 3_600_000) {
+    lastCleanup = Date.now();
+    await deleteExpiredSessions(db);
+    await db.deleteFrom("rate_limit").where("reset_at", "<", Date.now()).execute();
+  }
+}

@@ -1,0 +1,163 @@
+import crypto from "node:crypto";
+import path from "node:path";
+import type { Server } from "node:http";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import helmet from "helmet";
+import pino from "pino";
+import { createDb, type Db } from "#db/dialect";
+import { migrateToLatest } from "#db/migrate";
+import type { Env } from "~/utils/env.server";
+import { isAllowedOrigin } from "./origin";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpServerOptions {
+  env: Env;
+  build: ServerBuild;
+  db: Db;
+  publicDir: string;
+  /** Called every few seconds for periodic work (mail delivery, clean-up). */
+  tick?: (db: Db) => Promise<void>;
+}
+
+export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
+  const log = pino({ level: env.NODE_ENV === "test" ? "silent" : env.LOG_LEVEL, base: { service: "partnerportalen" } });
+  const app = express();
+  app.disable("x-powered-by");
+  if (env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
+
+  // Request id and CSP nonce first: everything after may log or render.
+  app.use((req, res, next) => {
+    res.locals.requestId = crypto.randomUUID();
+    res.locals.cspNonce = crypto.randomBytes(16).toString("base64");
+    res.setHeader("X-Request-Id", res.locals.requestId);
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      log.info({
+        requestId: res.locals.requestId,
+        method: req.method,
+        path: req.path, // never the query string: it can carry single-use tokens
+        status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        ip: req.ip,
+      });
+    });
+    next();
+  });
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          "default-src": ["'self'"],
+          "script-src": ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+          "style-src": ["'self'"],
+          "img-src": ["'self'", "data:"],
+          "font-src": ["'self'"],
+          "connect-src": ["'self'"],
+          "form-action": ["'self'"],
+          "frame-ancestors": ["'none'"],
+          "base-uri": ["'self'"],
+          "object-src": ["'none'"],
+          ...(env.isProduction ? { "upgrade-insecure-requests": [] } : {}),
+        },
+      },
+      strictTransportSecurity: env.isProduction ? { maxAge: 63_072_000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: "same-origin" },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use((_req, res, next) => {
+    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
+    next();
+  });
+
+  app.use((req, res, next) => {
+    const allowed = isAllowedOrigin({
+      method: req.method,
+      path: req.path,
+      origin: req.get("origin"),
+      referer: req.get("referer"),
+      host: req.get("host"),
+      appUrl: env.APP_URL,
+    });
+    if (!allowed) {
+      res.status(403).type("text/plain; charset=utf-8").send("403 – Förfrågan kom inte från portalen. / The request did not come from the portal.");
+      return;
+    }
+    if (Number(req.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+      res.status(413).type("text/plain; charset=utf-8").send("413 – För stor förfrågan. / Request too large.");
+      return;
+    }
+    next();
+  });
+
+  app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false }));
+  app.use(express.static(publicDir, { maxAge: "1h", index: false }));
+
+  app.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: env.isProduction ? "production" : "development",
+      getLoadContext: (req, res) => ({
+        db,
+        requestId: res.locals.requestId as string,
+        cspNonce: res.locals.cspNonce as string,
+        clientIp: req.ip ?? null,
+      }),
+    }),
+  );
+  return { app, log };
+}
+
+/** Migrates, listens, and shuts down gracefully on SIGTERM/SIGINT. */
+export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?: Db }) {
+  const { env } = options;
+  const db = options.db ?? createDb(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE });
+  await migrateToLatest(db);
+  const { app, log } = createApp({ ...options, db });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(env.PORT, env.HOST, () => resolve(s));
+  });
+  server.keepAliveTimeout = 65_000;
+  log.info({ url: env.APP_URL, port: env.PORT, engine: env.DATABASE_URL?.split(":")[0] ?? "sqlite" }, "listening");
+
+  let ticking = false;
+  const timer = options.tick
+    ? setInterval(() => {
+        if (ticking) return;
+        ticking = true;
+        options.tick!(db)
+          .catch((err) => log.error({ err }, "periodic work failed"))
+          .finally(() => (ticking = false));
+      }, 5_000)
+    : null;
+  timer?.unref();
+
+  let stopping = false;
+  async function shutdown(signal: string) {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    if (timer) clearInterval(timer);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(async () => {
+      await db.destroy().catch(() => undefined);
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  }
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  return { server, db };
+}

@@ -1,0 +1,15 @@
+import { STAFF_ROLES } from "~/modules/auth/permissions";
+import { email, text, z } from "~/utils/zod";
+
+export const createStaffSchema = z.object({
+  intent: z.literal("create"),
+  name: text(200),
+  email: email(),
+  role: z.enum(STAFF_ROLES),
+});
+
+export const staffChangeSchema = z.object({
+  intent: z.enum(["set_role", "disable", "enable"]),
+  userId: z.string().min(1).max(64),
+  role: z.enum(STAFF_ROLES).optional(),
+}).transform((v) => ({ ...v, role: v.role ?? "staff" }));

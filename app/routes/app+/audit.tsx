@@ -1,0 +1,24 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { AuditLog } from "~/components/audit-log";
+import { loadAuditPage } from "~/modules/audit/audit-page.server";
+import { requireOrg } from "~/modules/auth/guards.server";
+
+export async function loader(args: LoaderFunctionArgs) {
+  const auth = await requireOrg(args, "audit.view");
+  return loadAuditPage(args.context.db, new URL(args.request.url), { organisationId: auth.organisation.id });
+}
+
+export default function OrganisationAudit() {
+  const { t } = useTranslation();
+  const page = useLoaderData<typeof loader>();
+  return (
+    <>
+      <title>{`${t("audit.title")} – Partnerportalen`}</title>
+      <h1>{t("audit.title")}</h1>
+      <p className="lead">{t("audit.orgIntro")}</p>
+      <AuditLog page={page} showOrganisation={false} />
+    </>
+  );
+}

@@ -1,0 +1,149 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { asReply, CheckboxGroup, FormAlert, InputField, Notice, useAppForm } from "~/components/forms";
+import { formatDate } from "~/components/status";
+import { actorOf, requireOrg } from "~/modules/auth/guards.server";
+import { can, ROLES } from "~/modules/auth/permissions";
+import { inviteMember, listMembers, listPendingInvitations, resendInvitation, revokeInvitation } from "~/modules/members/members.server";
+import { invitationActionSchema, inviteFormSchema } from "~/modules/members/schema";
+import { handleForm } from "~/utils/forms.server";
+
+export async function loader(args: LoaderFunctionArgs) {
+  const auth = await requireOrg(args, "members.view");
+  const { db } = args.context;
+  const manage = can(auth.membership.roles, "members.manage", auth.organisation.status);
+  const [members, invitations] = await Promise.all([listMembers(db, auth.organisation.id), manage ? listPendingInvitations(db, auth.organisation.id) : []]);
+  return { members, invitations, manage, me: auth.user.id };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const auth = await requireOrg(args, "members.manage");
+  const { db } = args.context;
+  const actor = actorOf(args, auth.user);
+  const inviter = { name: auth.user.name, language: auth.user.locale };
+  const intent = (await args.request.clone().formData().catch(() => null))?.get("intent");
+  if (intent === "invite") {
+    return handleForm(args.request, inviteFormSchema, async (input) => {
+      await inviteMember(db, actor, auth.organisation.id, input, inviter);
+      return redirect("/app/members?notice=invited");
+    });
+  }
+  return handleForm(args.request, invitationActionSchema, async (input) => {
+    if (input.intent === "revoke_invitation") await revokeInvitation(db, actor, auth.organisation.id, input.invitationId);
+    else await resendInvitation(db, actor, auth.organisation.id, input.invitationId, inviter);
+    return redirect(`/app/members?notice=${input.intent === "revoke_invitation" ? "invitation_revoked" : "invitation_resent"}`);
+  });
+}
+
+export default function Members() {
+  const { t, i18n } = useTranslation();
+  const { members, invitations, manage, me } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const reply = asReply(useActionData<typeof action>());
+  const { register, formProps, errorFor } = useAppForm(inviteFormSchema, { reply, defaultValues: { intent: "invite", roles: [] } });
+  return (
+    <>
+      <title>{`${t("members.title")} – Partnerportalen`}</title>
+      <h1>{t("members.title")}</h1>
+      <Notice code={params.get("notice")} />
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">{t("members.title")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("fields.name")}</th>
+              <th scope="col">{t("fields.email")}</th>
+              <th scope="col">{t("fields.roles")}</th>
+              <th scope="col">{t("members.twoFactor")}</th>
+              {manage && <th scope="col">{t("members.manage")}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((m) => (
+              <tr key={m.id}>
+                <td>
+                  {m.name}
+                  {m.userId === me && <span className="muted"> ({t("members.you")})</span>}
+                </td>
+                <td className="mono">{m.email}</td>
+                <td>{m.roles.map((r) => t(`roles.${r}`)).join(", ")}</td>
+                <td>{m.twoFactor ? t("common.yes") : t("common.no")}</td>
+                {manage && (
+                  <td>
+                    <Link to={`/app/members/${m.id}`} aria-label={t("members.editMember", { name: m.name })}>
+                      {t("actions.edit")}
+                    </Link>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {manage && (
+        <>
+          <section aria-labelledby="pending">
+            <h2 id="pending">{t("members.pending")}</h2>
+            {invitations.length === 0 ? (
+              <p className="muted">{t("members.noPending")}</p>
+            ) : (
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("fields.email")}</th>
+                      <th scope="col">{t("fields.roles")}</th>
+                      <th scope="col">{t("members.expires")}</th>
+                      <th scope="col">{t("members.manage")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {invitations.map((inv) => (
+                      <tr key={inv.id}>
+                        <td className="mono">{inv.email}</td>
+                        <td>{inv.roles.map((r) => t(`roles.${r}`)).join(", ")}</td>
+                        <td>{inv.expired ? t("members.expired") : formatDate(inv.expiresAt, i18n.language)}</td>
+                        <td>
+                          <Form method="post" className="inline-form">
+                            <input type="hidden" name="invitationId" value={inv.id} />
+                            <button type="submit" name="intent" value="resend_invitation" className="secondary" aria-label={t("members.resendTo", { email: inv.email })}>
+                              {t("members.resend")}
+                            </button>
+                            <button type="submit" name="intent" value="revoke_invitation" className="secondary" aria-label={t("members.revokeFor", { email: inv.email })}>
+                              {t("members.revoke")}
+                            </button>
+                          </Form>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+
+          <section aria-labelledby="invite">
+            <h2 id="invite">{t("members.invite")}</h2>
+            <p className="muted">{t("members.inviteHint")}</p>
+            <FormAlert reply={reply} />
+            <Form {...formProps} className="stack">
+              <input type="hidden" name="intent" value="invite" />
+              <InputField label={t("fields.email")} type="email" autoComplete="off" required registration={register("email")} error={errorFor("email")} />
+              <CheckboxGroup
+                legend={t("fields.roles")}
+                registration={register("roles")}
+                error={errorFor("roles")}
+                options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`), hint: t(`roleDescriptions.${r}`) }))}
+              />
+              <div className="actions">
+                <button type="submit">{t("members.sendInvite")}</button>
+              </div>
+            </Form>
+          </section>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,48 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { asReply, FormAlert, useAppForm } from "~/components/forms";
+import { OrganisationFields } from "~/components/organisation-fields";
+import { actorOf, requireUser } from "~/modules/auth/guards.server";
+import { setSessionOrganisation } from "~/modules/auth/session.server";
+import { registerAdditionalOrganisation } from "~/modules/organisations/organisations.server";
+import { additionalOrganisationSchema } from "~/modules/organisations/schema";
+import { handleForm } from "~/utils/forms.server";
+import { httpError } from "~/utils/http.server";
+
+/** A signed-in company user registers another company; they become its organisation admin. */
+export async function loader(args: LoaderFunctionArgs) {
+  const auth = await requireUser(args);
+  if (auth.user.staffRole) throw httpError(403, "forbidden");
+  return null;
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const auth = await requireUser(args);
+  if (auth.user.staffRole) throw httpError(403, "forbidden");
+  return handleForm(args.request, additionalOrganisationSchema, async (input) => {
+    const organisationId = await registerAdditionalOrganisation(args.context.db, { ...actorOf(args, auth.user), userId: auth.user.id }, input);
+    await setSessionOrganisation(args.context.db, auth.session.key, organisationId);
+    return redirect("/app?notice=organisation_registered");
+  });
+}
+
+export default function RegisterOrganisation() {
+  const { t } = useTranslation();
+  const reply = asReply(useActionData<typeof action>());
+  const { register, formProps, errorFor } = useAppForm(additionalOrganisationSchema, { reply, defaultValues: { country: "SE", industry: "", sizeBand: "" } });
+  return (
+    <>
+      <title>{`${t("registerOrganisation.title")} – Partnerportalen`}</title>
+      <h1>{t("registerOrganisation.title")}</h1>
+      <p className="lead">{t("registerOrganisation.intro")}</p>
+      <FormAlert reply={reply} />
+      <Form {...formProps} className="stack">
+        <OrganisationFields register={register} errorFor={errorFor} withIdentity />
+        <div className="actions">
+          <button type="submit">{t("registerOrganisation.submit")}</button>
+        </div>
+      </Form>
+    </>
+  );
+}

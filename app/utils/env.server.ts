@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+/**
+ * Configuration, validated once. Every variable is documented in the README; an unsafe production
+ * configuration stops the process at start-up with a message that says what to fix.
+ */
+const bool = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  APP_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().optional(),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  APP_SECRET: z.string().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default("Partnerportalen <no-reply@partnerportalen.invalid>"),
+  TRUST_PROXY: z.string().optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  STEP_UP_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
+  RATE_LIMIT_FACTOR: z.coerce.number().min(1).default(1),
+  HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  HASH_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10000).default(64),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  BRAND_NAME: z.string().default("ECPAT Sverige"),
+  BRAND_CONTACT_EMAIL: z.string().email().default("partner@ecpat.example"),
+  BRAND_HOTLINE_URL: z.string().url().default("https://www.ecpat.se/hotline"),
+  BRAND_WEBSITE_URL: z.string().url().default("https://www.ecpat.se"),
+  DEMO: bool,
+});
+
+export type Env = z.infer<typeof schema> & {
+  APP_URL: string;
+  APP_SECRET: string;
+  isProduction: boolean;
+};
+
+const DEVELOPMENT_SECRET = "development-only-secret-never-use-in-production-0123456789";
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  const isProduction = env.NODE_ENV === "production";
+  const problems: string[] = [];
+  if (isProduction) {
+    if (!env.APP_URL) problems.push("APP_URL is required in production (the portal's public https:// address).");
+    else if (!env.APP_URL.startsWith("https://"))
+      problems.push("APP_URL must be https:// in production: session cookies are Secure and __Host- prefixed.");
+    if (!env.APP_SECRET || env.APP_SECRET.length < 32)
+      problems.push("APP_SECRET must be set to at least 32 random characters in production (openssl rand -base64 48).");
+    if (env.DEMO) problems.push("DEMO cannot be enabled in production.");
+  }
+  if (problems.length) throw new Error(`Unsafe production configuration:\n  ${problems.join("\n  ")}`);
+  return {
+    ...env,
+    APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    APP_SECRET: env.APP_SECRET ?? DEVELOPMENT_SECRET,
+    isProduction,
+  };
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as m0001 from "./0001_foundation";
+
+/**
+ * Every migration, in order. Listed statically (not read from the folder) so that the bundled server
+ * and the tests run exactly the same set. Names sort in the order they run.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001_foundation": m0001,
+};

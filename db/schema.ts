@@ -1,0 +1,168 @@
+/**
+ * The Kysely database interface. Table and column names are snake_case.
+ *
+ * Portable representation (see docs/decisions/0003-portable-sql.md):
+ * - ids are application-generated strings (UUIDv7), never auto-increment;
+ * - instants are integers: milliseconds since the Unix epoch, UTC (`*_at` columns);
+ * - booleans are 0/1 integers;
+ * - JSON is stored as text and parsed in one place (db/json.ts).
+ */
+export type Role = "org_admin" | "compliance_officer" | "partner_manager" | "engineer";
+export type StaffRole = "staff" | "staff_admin";
+export type OrganisationStatus =
+  | "applied"
+  | "under_review"
+  | "approved"
+  | "suspended"
+  | "offboarded"
+  | "rejected";
+
+export interface OrganisationTable {
+  id: string;
+  name: string;
+  country: string;
+  org_number: string;
+  industry: string;
+  website: string | null;
+  size_band: string;
+  status: OrganisationStatus;
+  status_reason: string | null;
+  status_changed_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrganisationStatusEventTable {
+  id: string;
+  organisation_id: string;
+  from_status: OrganisationStatus | null;
+  to_status: OrganisationStatus;
+  reason: string | null;
+  actor_user_id: string | null;
+  at: number;
+}
+
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  email_verified_at: number | null;
+  locale: string;
+  /** null for company users; staff members have a staff role. */
+  staff_role: StaffRole | null;
+  totp_secret: string | null;
+  totp_enabled_at: number | null;
+  totp_last_step: number | null;
+  disabled_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MembershipTable {
+  id: string;
+  organisation_id: string;
+  user_id: string;
+  created_at: number;
+}
+
+export interface MembershipRoleTable {
+  membership_id: string;
+  role: Role;
+}
+
+export interface InvitationTable {
+  id: string;
+  organisation_id: string;
+  email: string;
+  /** JSON array of roles. */
+  roles: string;
+  token_hash: string;
+  invited_by: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SessionTable {
+  /** SHA-256 (hex) of the session id held in the cookie; the id itself is never stored. */
+  id: string;
+  user_id: string;
+  expires_at: number;
+  created_at: number;
+  two_factor_at: number | null;
+  active_organisation_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export type TokenPurpose = "verify_email" | "reset_password" | "set_password";
+
+export interface TokenTable {
+  id: string;
+  user_id: string;
+  purpose: TokenPurpose;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface RecoveryCodeTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+export interface RateLimitTable {
+  key: string;
+  count: number;
+  reset_at: number;
+}
+
+export interface AuditEventTable {
+  id: string;
+  at: number;
+  actor_user_id: string | null;
+  actor_label: string | null;
+  organisation_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON object. */
+  details: string | null;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  template: string;
+  created_at: number;
+  sent_at: number | null;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
+export interface Database {
+  organisation: OrganisationTable;
+  organisation_status_event: OrganisationStatusEventTable;
+  user: UserTable;
+  membership: MembershipTable;
+  membership_role: MembershipRoleTable;
+  invitation: InvitationTable;
+  session: SessionTable;
+  token: TokenTable;
+  recovery_code: RecoveryCodeTable;
+  rate_limit: RateLimitTable;
+  audit_event: AuditEventTable;
+  mail_outbox: MailOutboxTable;
+}

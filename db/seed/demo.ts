@@ -1,0 +1,199 @@
+/**
+ * A believable demo: NGO staff, eight companies across industries and every lifecycle state, and a
+ * user for each persona. Development only: it refuses to run in production.
+ */
+import type { Db } from "#db/dialect";
+import type { OrganisationStatus, Role } from "#db/schema";
+import { recordAudit, systemActor, type Actor } from "~/modules/audit/audit.server";
+import { hashPassword } from "~/modules/auth/password.server";
+import { replaceRecoveryCodes } from "~/modules/auth/totp.server";
+import { insertUser } from "~/modules/auth/users.server";
+import { addMembership } from "~/modules/members/members.server";
+import { decideOrganisation, type Decision } from "~/modules/organisations/organisations.server";
+import type { Industry } from "~/modules/organisations/schema";
+import { encrypt } from "~/utils/crypto.server";
+import { getEnv } from "~/utils/env.server";
+import { newId } from "~/utils/ids";
+
+export const DEMO_PASSWORD = "Partnerportalen-demo-2026";
+/** The demo staff's authenticator key (base32). Add it to an app, or run `npm run totp -- <key>`. */
+export const DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/** Completes nine digits to a Swedish organisation number with its Luhn check digit. */
+export function withCheckDigit(nine: string): string {
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    let d = Number(nine[i]) * (i % 2 === 0 ? 2 : 1);
+    if (d > 9) d -= 9;
+    sum += d;
+  }
+  const check = (10 - (sum % 10)) % 10;
+  return `${nine.slice(0, 6)}-${nine.slice(6)}${check}`;
+}
+
+interface DemoCompany {
+  name: string;
+  number: string;
+  industry: Industry;
+  website: string;
+  size: string;
+  path: Decision[];
+  reasons: string[];
+  people: { name: string; email: string; roles: Role[] }[];
+}
+
+const DAY = 86_400_000;
+
+const companies: DemoCompany[] = [
+  {
+    name: "Nordresor AB",
+    number: "556712345",
+    industry: "travel",
+    website: "https://nordresor.example",
+    size: "250-999",
+    path: ["start_review", "approve"],
+    reasons: ["Referenser kontrollerade.", "Godkänd: policy och kontaktpersoner på plats."],
+    people: [
+      { name: "Anna Admin", email: "admin@nordresor.example", roles: ["org_admin"] },
+      { name: "Cecilia Compliance", email: "compliance@nordresor.example", roles: ["compliance_officer"] },
+      { name: "Petra Partner", email: "partner@nordresor.example", roles: ["partner_manager"] },
+      { name: "Erik Engineer", email: "engineer@nordresor.example", roles: ["engineer"] },
+    ],
+  },
+  {
+    name: "Fjällnät Hosting AB",
+    number: "559001234",
+    industry: "hosting",
+    website: "https://fjallnat.example",
+    size: "50-249",
+    path: ["start_review", "approve"],
+    reasons: ["Granskning påbörjad.", "Godkänd partner."],
+    people: [{ name: "Hugo Holm", email: "hugo@fjallnat.example", roles: ["org_admin", "engineer"] }],
+  },
+  {
+    name: "Klickbar Social AB",
+    number: "559123456",
+    industry: "online_platforms",
+    website: "https://klickbar.example",
+    size: "1000+",
+    path: ["start_review"],
+    reasons: ["Vi går igenom anmälningsflöden och moderering."],
+    people: [{ name: "Sara Lind", email: "sara@klickbar.example", roles: ["org_admin", "compliance_officer"] }],
+  },
+  {
+    name: "Norrsken Telekom AB",
+    number: "556987654",
+    industry: "telecom",
+    website: "https://norrsken-telekom.example",
+    size: "1000+",
+    path: [],
+    reasons: [],
+    people: [{ name: "Olof Berg", email: "olof@norrsken.example", roles: ["org_admin"] }],
+  },
+  {
+    name: "Betala Snabbt AB",
+    number: "559234567",
+    industry: "payments",
+    website: "https://betalasnabbt.example",
+    size: "10-49",
+    path: ["approve", "suspend"],
+    reasons: ["Godkänd.", "Avstängd i väntan på uppdaterat dataskyddsavtal."],
+    people: [{ name: "Maja Ek", email: "maja@betalasnabbt.example", roles: ["org_admin", "partner_manager"] }],
+  },
+  {
+    name: "Pixelspel Studio AB",
+    number: "559345678",
+    industry: "gaming",
+    website: "https://pixelspel.example",
+    size: "10-49",
+    path: ["start_review", "reject"],
+    reasons: ["Granskning påbörjad.", "Organisationsnumret hör till ett annat bolag. Ansök gärna igen med rätt uppgifter."],
+    people: [{ name: "Viktor Sund", email: "viktor@pixelspel.example", roles: ["org_admin"] }],
+  },
+  {
+    name: "Handelshuset Väst AB",
+    number: "556345678",
+    industry: "retail",
+    website: "https://handelshuset.example",
+    size: "250-999",
+    path: ["approve", "offboard"],
+    reasons: ["Godkänd.", "Partnerskapet avslutat på företagets begäran."],
+    people: [{ name: "Lena Dahl", email: "lena@handelshuset.example", roles: ["org_admin"] }],
+  },
+  {
+    name: "Omsorg i Norr AB",
+    number: "556456789",
+    industry: "employer",
+    website: "https://omsorgnorr.example",
+    size: "50-249",
+    path: ["approve"],
+    reasons: ["Godkänd partner."],
+    people: [{ name: "Jonas Frisk", email: "jonas@omsorgnorr.example", roles: ["org_admin", "compliance_officer", "partner_manager"] }],
+  },
+];
+
+export interface DemoLogins {
+  staff: { email: string; role: string }[];
+  company: { email: string; organisation: string; roles: Role[] }[];
+}
+
+export async function seedDemo(db: Db): Promise<DemoLogins> {
+  if (getEnv().isProduction) throw new Error("The demo data must never be created in production.");
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const logins: DemoLogins = { staff: [], company: [] };
+
+  const staffIds: string[] = [];
+  for (const s of [
+    { name: "Sofia Staffadmin", email: "staffadmin@ecpat.example", role: "staff_admin" as const },
+    { name: "Karl Handläggare", email: "staff@ecpat.example", role: "staff" as const },
+  ]) {
+    const id = await insertUser(db, { email: s.email, name: s.name, passwordHash, locale: "sv", staffRole: s.role, emailVerified: true });
+    await db
+      .updateTable("user")
+      .set({ totp_secret: encrypt(getEnv().APP_SECRET, "totp-secret", DEMO_TOTP_SECRET), totp_enabled_at: Date.now() })
+      .where("id", "=", id)
+      .execute();
+    await replaceRecoveryCodes(db, id);
+    staffIds.push(id);
+    logins.staff.push({ email: s.email, role: s.role });
+  }
+  const staffActor: Actor = { ...systemActor(), userId: staffIds[1]!, label: "staff@ecpat.example" };
+
+  let age = companies.length * 40;
+  for (const c of companies) {
+    const createdAt = Date.now() - age * DAY;
+    age -= 40;
+    const organisationId = newId();
+    await db
+      .insertInto("organisation")
+      .values({
+        id: organisationId,
+        name: c.name,
+        country: "SE",
+        org_number: withCheckDigit(c.number),
+        industry: c.industry,
+        website: c.website,
+        size_band: c.size,
+        status: "applied" satisfies OrganisationStatus,
+        status_reason: null,
+        status_changed_at: createdAt,
+        created_at: createdAt,
+        updated_at: createdAt,
+      })
+      .execute();
+    await db
+      .insertInto("organisation_status_event")
+      .values({ id: newId(), organisation_id: organisationId, from_status: null, to_status: "applied", reason: null, actor_user_id: null, at: createdAt })
+      .execute();
+    for (const p of c.people) {
+      const userId = await insertUser(db, { email: p.email, name: p.name, passwordHash, locale: "sv", emailVerified: true });
+      await addMembership(db, organisationId, userId, p.roles);
+      logins.company.push({ email: p.email, organisation: c.name, roles: p.roles });
+    }
+    await recordAudit(db, systemActor("demo-seed"), { action: "organisation.registered", organisationId, targetType: "organisation", targetId: organisationId });
+    for (const [i, decision] of c.path.entries()) {
+      await decideOrganisation(db, staffActor, organisationId, decision, c.reasons[i] ?? "");
+    }
+  }
+  return logins;
+}

@@ -1,0 +1,26 @@
+import type { ExpressionBuilder, Insertable, UpdateObject } from "kysely";
+import type { Db } from "./dialect";
+import { engineOf } from "./dialect";
+import type { Database } from "./schema";
+
+/**
+ * Insert a row, or update it when its unique key already exists: `ON CONFLICT` on SQLite,
+ * `ON DUPLICATE KEY UPDATE` on MySQL. The update may refer to the existing row's columns; on both
+ * engines an unqualified column name in `set` means the existing value.
+ */
+export async function upsert<T extends keyof Database & string>(
+  db: Db,
+  table: T,
+  values: Insertable<Database[T]>,
+  conflictColumns: (keyof Database[T] & string)[],
+  set: (eb: ExpressionBuilder<any, any>) => UpdateObject<Database, T>,
+): Promise<void> {
+  const insert = db.insertInto(table).values(values as any);
+  if (engineOf(db) === "mysql") {
+    await insert.onDuplicateKeyUpdate((eb: any) => set(eb) as any).execute();
+  } else {
+    await insert
+      .onConflict((oc) => oc.columns(conflictColumns as any).doUpdateSet((eb: any) => set(eb) as any))
+      .execute();
+  }
+}
