@@ -1,8 +1,10 @@
 /**
  * Cross-site request forgery protection: every state-changing request (anything but GET, HEAD and
- * OPTIONS) must come from the portal's own origin. Browsers send `Origin` on such requests; where a
- * client sends none, `Referer` is used; with neither, the request is refused. API clients
- * authenticate with a bearer key, not a cookie, and may omit both on /api/ paths.
+ * OPTIONS) must come from the portal's own origin, i.e. its Origin (or, where a client sends none,
+ * Referer) names the host the request was sent to (X-Forwarded-Host behind a proxy, else Host) —
+ * the same rule Remix applies, answered here with a 403 instead of an error. With neither header
+ * the request is refused. API clients authenticate with a bearer key, not a cookie, and may omit
+ * both on /api/ paths.
  */
 export function isAllowedOrigin(input: {
   method: string;
@@ -10,7 +12,7 @@ export function isAllowedOrigin(input: {
   origin: string | undefined;
   referer: string | undefined;
   host: string | undefined;
-  appUrl: string;
+  forwardedHost: string | undefined;
 }): boolean {
   if (["GET", "HEAD", "OPTIONS"].includes(input.method.toUpperCase())) return true;
   const claimed = input.origin && input.origin !== "null" ? input.origin : input.referer;
@@ -21,8 +23,7 @@ export function isAllowedOrigin(input: {
   } catch {
     return false;
   }
-  const app = new URL(input.appUrl);
-  if (claimedUrl.origin === app.origin) return true;
-  // The host the browser addressed (e.g. 127.0.0.1 instead of localhost in development).
-  return !!input.host && claimedUrl.host === input.host && (claimedUrl.protocol === "http:" || claimedUrl.protocol === "https:");
+  if (claimedUrl.protocol !== "http:" && claimedUrl.protocol !== "https:") return false;
+  const host = input.forwardedHost?.split(",")[0]?.trim() || input.host;
+  return !!host && claimedUrl.host === host;
 }

@@ -23,7 +23,7 @@ export interface HttpServerOptions {
 }
 
 export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
-  const log = pino({ level: env.NODE_ENV === "test" ? "silent" : env.LOG_LEVEL, base: { service: "partnerportalen" } });
+  const log = pino({ level: env.LOG_LEVEL, base: { service: "partnerportalen" } });
   const app = express();
   app.disable("x-powered-by");
   if (env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
@@ -82,14 +82,14 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
       origin: req.get("origin"),
       referer: req.get("referer"),
       host: req.get("host"),
-      appUrl: env.APP_URL,
+      forwardedHost: req.get("x-forwarded-host"),
     });
     if (!allowed) {
       res.status(403).type("text/plain; charset=utf-8").send("403 – Förfrågan kom inte från portalen. / The request did not come from the portal.");
       return;
     }
     if (Number(req.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-      res.status(413).type("text/plain; charset=utf-8").send("413 – För stor förfrågan. / Request too large.");
+      res.status(413).set("Connection", "close").type("text/plain; charset=utf-8").send("413 – För stor förfrågan. / Request too large.");
       return;
     }
     next();

@@ -6,7 +6,7 @@ import { getEnv } from "./env.server";
  * and codes are redacted by path as a second line of defence.
  */
 export const logger = pino({
-  level: getEnv().NODE_ENV === "test" ? "silent" : getEnv().LOG_LEVEL,
+  level: getEnv().LOG_LEVEL,
   base: { service: "partnerportalen" },
   redact: {
     paths: ["password", "*.password", "token", "*.token", "code", "*.code", "headers.cookie", "headers.authorization", "req.headers.cookie", "req.headers.authorization"],

@@ -112,7 +112,7 @@ function lucia(db: Db) {
       sessionExpiresIn: new TimeSpan(env.SESSION_IDLE_MINUTES, "m"),
       sessionCookie: {
         name: sessionCookieName(),
-        // A browser-session cookie: it has no expiry of its own; the server decides validity.
+        // Validity is decided on the server; see browserSessionCookie for the cookie's own lifetime.
         expires: false,
         attributes: { secure: env.isProduction, sameSite: "lax" },
       },
@@ -121,6 +121,18 @@ function lucia(db: Db) {
     instances.set(db, instance);
   }
   return instance;
+}
+
+/**
+ * The cookie ends when the browser closes (no Max-Age; Lucia's "expires: false" would keep it for
+ * 400 days), so a shared computer does not stay signed in; the server enforces the idle and
+ * absolute lifetimes either way.
+ */
+function browserSessionCookie(db: Db, sessionId: string): string {
+  const cookie = lucia(db).createSessionCookie(sessionId);
+  delete cookie.attributes.maxAge;
+  delete cookie.attributes.expires;
+  return cookie.serialize();
 }
 
 export function sessionCookieName(): string {
@@ -155,7 +167,7 @@ export async function createSession(db: Db, userId: string, meta: NewSessionMeta
     user_agent: meta.userAgent?.slice(0, 255) ?? null,
   });
   return {
-    cookie: lucia(db).createSessionCookie(s.id).serialize(),
+    cookie: browserSessionCookie(db, s.id),
     session: {
       key: sha256Hex(s.id),
       userId,

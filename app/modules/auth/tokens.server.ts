@@ -12,13 +12,16 @@ export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
 };
 
 /**
- * Creates a single-use, expiring token for a user and purpose; earlier unused tokens of the same
- * purpose stop working. Only the SHA-256 is stored; the raw token goes into the e-mailed link.
+ * Creates a single-use, expiring token for a user and purpose. A new password link makes earlier
+ * ones stop working; earlier e-mail confirmation links stay valid until they expire. Only the SHA-256
+ * is stored; the raw token goes into the e-mailed link.
  */
 export async function createToken(db: Db, userId: string, purpose: TokenPurpose): Promise<string> {
   const token = randomToken(32);
   const now = Date.now();
-  await db.updateTable("token").set({ used_at: now }).where("user_id", "=", userId).where("purpose", "=", purpose).where("used_at", "is", null).execute();
+  if (purpose !== "verify_email") {
+    await db.updateTable("token").set({ used_at: now }).where("user_id", "=", userId).where("purpose", "=", purpose).where("used_at", "is", null).execute();
+  }
   await db
     .insertInto("token")
     .values({ id: newId(), user_id: userId, purpose, token_hash: sha256Hex(token), created_at: now, expires_at: now + TOKEN_LIFETIME_MS[purpose], used_at: null })

@@ -1,0 +1,96 @@
+/**
+ * Real databases for tests, never mocks. SQLite by default: the schema is migrated once per worker
+ * into memory, serialised, and every test opens its own copy. MariaDB/MySQL when TEST_DATABASE_URL
+ * is set: one database per worker, migrated once, every table emptied before each test.
+ */
+import crypto from "node:crypto";
+import SQLite from "better-sqlite3";
+import { sql } from "kysely";
+import { afterAll, beforeEach } from "vitest";
+import { createDb, createSqliteDb, type Db } from "#db/dialect";
+import { migrateToLatest } from "#db/migrate";
+
+const mysqlUrl = process.env.TEST_DATABASE_URL;
+export const engine = mysqlUrl ? "mysql" : "sqlite";
+
+let template: Buffer | undefined;
+async function sqliteTemplate(): Promise<Buffer> {
+  if (!template) {
+    const raw = new SQLite(":memory:");
+    const db = createSqliteDb(raw);
+    await migrateToLatest(db);
+    template = raw.serialize();
+    await db.destroy();
+  }
+  return template;
+}
+
+let mysqlDb: Promise<{ db: Db; name: string; admin: Db }> | undefined;
+function workerMysql() {
+  mysqlDb ??= (async () => {
+    const admin = createDb(mysqlUrl, { poolSize: 1 });
+    const name = `pp_test_${process.pid}_${crypto.randomBytes(3).toString("hex")}`;
+    await sql.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`).execute(admin);
+    const url = new URL(mysqlUrl!);
+    url.pathname = `/${name}`;
+    const db = createDb(url.toString(), { poolSize: 5 });
+    await migrateToLatest(db);
+    return { db, name, admin };
+  })();
+  return mysqlDb;
+}
+
+const TABLES = [
+  "audit_event",
+  "mail_outbox",
+  "rate_limit",
+  "recovery_code",
+  "token",
+  "session",
+  "invitation",
+  "membership_role",
+  "membership",
+  "organisation_status_event",
+  "organisation",
+  "user",
+];
+
+async function emptyMysql(db: Db) {
+  await db.connection().execute(async (conn) => {
+    await sql`SET FOREIGN_KEY_CHECKS = 0`.execute(conn);
+    for (const table of TABLES) await sql.raw(`TRUNCATE TABLE \`${table}\``).execute(conn);
+    await sql`SET FOREIGN_KEY_CHECKS = 1`.execute(conn);
+  });
+}
+
+/** A fresh, migrated database for the test that is about to run. */
+export async function freshDb(): Promise<Db> {
+  if (mysqlUrl) {
+    const { db } = await workerMysql();
+    await emptyMysql(db);
+    return db;
+  }
+  return createSqliteDb(new SQLite(await sqliteTemplate()));
+}
+
+/** Registers hooks so that `ctx.db` is a clean database in every test of the file. */
+export function useTestDb(): { db: Db } {
+  const holder = {} as { db: Db };
+  let previous: Db | undefined;
+  beforeEach(async () => {
+    if (previous && !mysqlUrl) await previous.destroy();
+    holder.db = await freshDb();
+    previous = holder.db;
+  });
+  afterAll(async () => {
+    if (previous && !mysqlUrl) await previous.destroy();
+    if (mysqlDb) {
+      const { db, admin, name } = await mysqlDb;
+      await db.destroy();
+      await sql.raw(`DROP DATABASE IF EXISTS \`${name}\``).execute(admin);
+      await admin.destroy();
+      mysqlDb = undefined;
+    }
+  });
+  return holder;
+}

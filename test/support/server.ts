@@ -1,0 +1,54 @@
+/**
+ * The built portal (build/index.js, from `npm run build`) served in-process by the real HTTP server
+ * code (security headers, CSRF check, Remix handler) over a real socket, on the test's database.
+ */
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import type { Db } from "#db/dialect";
+import { createApp } from "~/http/server";
+import { getEnv } from "~/utils/env.server";
+
+let build: Promise<ServerBuild> | undefined;
+export function loadBuild(): Promise<ServerBuild> {
+  build ??= import(/* @vite-ignore */ pathToFileURL(path.resolve("build/index.js")).href) as Promise<ServerBuild>;
+  return build;
+}
+
+export interface TestServer {
+  url: string;
+  origin: string;
+  close(): Promise<void>;
+  /** fetch against the server; non-GET requests carry the server's own Origin unless told otherwise. */
+  fetch(path: string, init?: RequestInit & { cookie?: string; form?: Record<string, string | string[]> }): Promise<Response>;
+}
+
+export async function startTestServer(db: Db): Promise<TestServer> {
+  const env = getEnv();
+  const { app } = createApp({ env, build: await loadBuild(), db, publicDir: path.resolve("public") });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    origin: url,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+    fetch(p, init = {}) {
+      const headers = new Headers(init.headers);
+      if (init.cookie) headers.set("Cookie", init.cookie);
+      let body = init.body;
+      if (init.form) {
+        const params = new URLSearchParams();
+        for (const [k, v] of Object.entries(init.form)) for (const item of Array.isArray(v) ? v : [v]) params.append(k, item);
+        body = params;
+        headers.set("Content-Type", "application/x-www-form-urlencoded");
+      }
+      const method = init.method ?? (init.form ? "POST" : "GET");
+      if (method !== "GET" && method !== "HEAD" && !headers.has("Origin")) headers.set("Origin", url);
+      return fetch(`${url}${p}`, { ...init, method, headers, body, redirect: "manual" });
+    },
+  };
+}
