@@ -23,7 +23,7 @@ z.config({
         if (issue.format === "url") return "invalid_url";
         return "invalid";
       case "invalid_value":
-        return "invalid_choice";
+        return issue.input === undefined || issue.input === "" ? "required" : "invalid_choice";
       default:
         return "invalid";
     }
