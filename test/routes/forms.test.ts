@@ -157,7 +157,7 @@ describe("bad input to every form", () => {
         const after = await rowCounts(ctx.db);
         // Failed attempts are audited (and counted by the rate limiter); nothing else changes.
         expect({ ...after, audit_event: 0 }, label).toEqual({ ...before, audit_event: 0 });
-        const audits = await ctx.db.selectFrom("audit_event").select("action").orderBy("at", "desc").limit(after.audit_event - before.audit_event).execute();
+        const audits = await ctx.db.selectFrom("audit_event").select("action").orderBy("at", "desc").limit(after.audit_event! - before.audit_event!).execute();
         for (const a of audits) expect(a.action, label).toMatch(/_failed$/);
       }
     });
