@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { getAuth } from "~/modules/auth/guards.server";
+import { actorOf, getAuth } from "~/modules/auth/guards.server";
 import { setUserLocale } from "~/modules/auth/auth.server";
 import { toLanguage } from "~/modules/i18n/i18n";
 import { languageCookie } from "~/modules/i18n/i18n.server";
@@ -11,7 +11,7 @@ export async function action(args: ActionFunctionArgs) {
   const form = await readForm(args.request).catch(() => ({}) as Record<string, unknown>);
   const language = toLanguage(form.lng);
   const auth = await getAuth(args);
-  if (auth) await setUserLocale(args.context.db, auth.user.id, language);
+  if (auth && auth.user.locale !== language) await setUserLocale(args.context.db, actorOf(args, auth.user), auth.user.id, language);
   return redirect(safeRedirectPath(form.redirectTo, "/"), {
     headers: { "Set-Cookie": await languageCookie.serialize(language) },
   });

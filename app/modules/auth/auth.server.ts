@@ -239,6 +239,9 @@ export async function updateProfile(db: Db, actor: Actor, userId: string, input:
   });
 }
 
-export async function setUserLocale(db: Db, userId: string, locale: Language) {
-  await db.updateTable("user").set({ locale }).where("id", "=", userId).execute();
+export async function setUserLocale(db: Db, actor: Actor, userId: string, locale: Language) {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("user").set({ locale, updated_at: Date.now() }).where("id", "=", userId).execute();
+    await recordAudit(trx, actor, { action: "user.language_changed", targetType: "user", targetId: userId, details: { locale } });
+  });
 }

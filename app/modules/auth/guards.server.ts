@@ -38,6 +38,7 @@ export function getAuth({ request, context }: GuardArgs): Promise<Auth | null> {
 /** Forget this request's cached sign-in state (after an action signs in or out). */
 export function forgetAuth(context: AppLoadContext) {
   cache.delete(context);
+  orgCache.delete(context);
 }
 
 function loginRedirect(request: Request) {
@@ -73,12 +74,21 @@ export interface OrgAuth extends Auth {
   memberships: MembershipSummary[];
 }
 
-/** The user's active organisation: the one chosen in this session, else their first. */
-export async function getOrgContext(args: GuardArgs, auth: Auth): Promise<Omit<OrgAuth, keyof Auth> | null> {
-  const memberships = await getMemberships(args.context.db, auth.user.id);
-  const membership = memberships.find((m) => m.organisation.id === auth.session.activeOrganisationId) ?? memberships[0];
-  if (!membership) return null;
-  return { organisation: membership.organisation, membership, memberships };
+const orgCache = new WeakMap<AppLoadContext, Promise<Omit<OrgAuth, keyof Auth> | null>>();
+
+/** The user's active organisation: the one chosen in this session, else their first (once per request). */
+export function getOrgContext(args: GuardArgs, auth: Auth): Promise<Omit<OrgAuth, keyof Auth> | null> {
+  let pending = orgCache.get(args.context);
+  if (!pending) {
+    pending = (async () => {
+      const memberships = await getMemberships(args.context.db, auth.user.id);
+      const membership = memberships.find((m) => m.organisation.id === auth.session.activeOrganisationId) ?? memberships[0];
+      if (!membership) return null;
+      return { organisation: membership.organisation, membership, memberships };
+    })();
+    orgCache.set(args.context, pending);
+  }
+  return pending;
 }
 
 /**
