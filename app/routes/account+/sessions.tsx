@@ -6,6 +6,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { actorOf, requireUser } from "~/modules/auth/guards.server";
 import { sessionsSchema } from "~/modules/auth/schema";
 import { endUserSession, endUserSessions, listUserSessions } from "~/modules/auth/session.server";
+import { AppError } from "~/utils/errors";
 import { handleForm } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";
 
@@ -22,9 +23,8 @@ export async function action(args: ActionFunctionArgs) {
     const actor = actorOf(args, auth.user);
     if (input.intent === "end") {
       // Only one of the user's own sessions can be ended: another user's key matches nothing.
-      if (await endUserSession(db, auth.user.id, input.key)) {
-        await recordAudit(db, actor, { action: "user.session_ended", targetType: "session", targetId: input.key.slice(0, 12) });
-      }
+      if (!(await endUserSession(db, auth.user.id, input.key))) throw new AppError("not_found", 404);
+      await recordAudit(db, actor, { action: "user.session_ended", targetType: "session", targetId: input.key.slice(0, 12) });
       return redirect(input.key === auth.session.key ? "/login" : "/account/sessions?notice=session_ended");
     }
     const ended = await endUserSessions(db, auth.user.id, auth.session.key);

@@ -1,0 +1,185 @@
+/**
+ * The people of the authorization tests: one signed-in session per persona, seeded in a fresh
+ * database, plus the helpers that prove "nothing was written".
+ */
+import type { Db } from "#db/dialect";
+import type { OrganisationStatus, Role, StaffRole } from "#db/schema";
+import { createSession } from "~/modules/auth/session.server";
+import { addMembership, inviteMember } from "~/modules/members/members.server";
+import { createCompany, createUser, sessionCookie } from "./factories";
+
+export type PersonaName =
+  | "anonymous"
+  | "a.org_admin"
+  | "a.compliance_officer"
+  | "a.partner_manager"
+  | "a.engineer"
+  | "suspended.org_admin"
+  | "no_organisation"
+  | "a.org_admin_second_factor_pending"
+  | "staff"
+  | "staff_admin";
+
+/** Which organisation's data a persona may see: company A, company B or the suspended company. */
+export type OrgKey = "a" | "b" | "suspended";
+
+export interface Persona {
+  name: PersonaName;
+  /** The Cookie header of the persona's session; none for the anonymous visitor. */
+  cookie?: string;
+  userId?: string;
+  email?: string;
+  /** The organisation the session works in, its roles there and its status. */
+  org?: OrgKey;
+  roles: Role[];
+  orgStatus?: OrganisationStatus;
+  staffRole?: StaffRole;
+  /** TOTP enrolled. */
+  totp: boolean;
+  /** Signed in with a password, second factor still owed. */
+  secondFactorPending: boolean;
+  /** A further session of the same user, to be spent by requests that end their session (sign-out). */
+  spareCookie(): Promise<string | undefined>;
+}
+
+export type World = Awaited<ReturnType<typeof seedPersonas>>;
+
+/**
+ * Company A (approved) with one user per role, company B (approved, another tenant: its ids are
+ * "foreign ids"), a suspended company, a user without any organisation, an admin of A who has not
+ * given the second factor yet, and NGO staff (both staff roles, TOTP enrolled, second factor given).
+ */
+export async function seedPersonas(db: Db) {
+  const a = await createCompany(db, { name: "Alfa Matrix Hosting AB" });
+  const b = await createCompany(db, { name: "Beta Matrix Cloud AB" });
+  const suspended = await createCompany(db, { name: "Gamma Matrix Travel AB", status: "suspended" });
+  const bAdmin = b.members.org_admin;
+  const bInvitationEmail = "invitee-of-beta@example.test";
+  const bInvitationId = await inviteMember(
+    db,
+    { userId: bAdmin.id, label: bAdmin.email, ip: null, userAgent: null },
+    b.organisation.id,
+    { email: bInvitationEmail, roles: ["engineer"] },
+    { name: bAdmin.name, language: "sv" },
+  );
+  const bAdminSession = await createSession(db, bAdmin.id, { ip: null, userAgent: "vitest", twoFactorAt: Date.now() });
+
+  const staff = await createUser(db, { staffRole: "staff", name: "Matrix Staff" });
+  const staffAdmin = await createUser(db, { staffRole: "staff_admin", name: "Matrix Staff Admin" });
+  const orphan = await createUser(db, { name: "Matrix Orphan" });
+  const pending = await createUser(db, { name: "Matrix Pending", totp: true });
+  await addMembership(db, a.organisation.id, pending.id, ["org_admin"]);
+
+  type Spec = Omit<Persona, "cookie" | "spareCookie"> & { twoFactor?: boolean };
+  const specs: Spec[] = [
+    { name: "anonymous", roles: [], totp: false, secondFactorPending: false },
+    ...(["org_admin", "compliance_officer", "partner_manager", "engineer"] as const).map(
+      (role): Spec => ({
+        name: `a.${role}`,
+        userId: a.members[role].id,
+        email: a.members[role].email,
+        org: "a",
+        roles: [role],
+        orgStatus: "approved",
+        totp: false,
+        secondFactorPending: false,
+      }),
+    ),
+    {
+      name: "suspended.org_admin",
+      userId: suspended.members.org_admin.id,
+      email: suspended.members.org_admin.email,
+      org: "suspended",
+      roles: ["org_admin"],
+      orgStatus: "suspended",
+      totp: false,
+      secondFactorPending: false,
+    },
+    { name: "no_organisation", userId: orphan.id, email: orphan.email, roles: [], totp: false, secondFactorPending: false },
+    {
+      name: "a.org_admin_second_factor_pending",
+      userId: pending.id,
+      email: pending.email,
+      org: "a",
+      roles: ["org_admin"],
+      orgStatus: "approved",
+      totp: true,
+      secondFactorPending: true,
+      twoFactor: false,
+    },
+    { name: "staff", userId: staff.id, email: staff.email, roles: [], staffRole: "staff", totp: true, secondFactorPending: false },
+    { name: "staff_admin", userId: staffAdmin.id, email: staffAdmin.email, roles: [], staffRole: "staff_admin", totp: true, secondFactorPending: false },
+  ];
+
+  const personas: Persona[] = [];
+  for (const { twoFactor, ...spec } of specs) {
+    const newCookie = () => (spec.userId ? sessionCookie(db, spec.userId, { twoFactor }) : Promise.resolve(undefined));
+    personas.push({ ...spec, cookie: await newCookie(), spareCookie: newCookie });
+  }
+
+  return {
+    a,
+    b,
+    suspended,
+    staff,
+    staffAdmin,
+    personas,
+    bInvitationId,
+    bAdminSessionKey: bAdminSession.session.key,
+    /** What only company B (and staff) may ever see: its name and its people's addresses. */
+    bSecrets: [b.organisation.name, ...Object.values(b.members).map((m) => m.email), bInvitationEmail],
+  };
+}
+
+/**
+ * A stand-in for the test's database that always forwards to the current one, so that one HTTP
+ * server can serve a whole file although useTestDb() hands every test a fresh database.
+ */
+export function followDb(holder: { db: Db }): Db {
+  return new Proxy({} as Db, {
+    get(_target, key) {
+      const value = Reflect.get(holder.db, key, holder.db);
+      return typeof value === "function" ? value.bind(holder.db) : value;
+    },
+  });
+}
+
+const TABLES = [
+  "organisation",
+  "organisation_status_event",
+  "user",
+  "membership",
+  "membership_role",
+  "invitation",
+  "session",
+  "token",
+  "recovery_code",
+  "audit_event",
+  "mail_outbox",
+] as const;
+
+export type Snapshot = Record<(typeof TABLES)[number], string[]>;
+
+/** Every row of every table (rate_limit aside: refused requests may count against a limit). */
+export async function dbSnapshot(db: Db): Promise<Snapshot> {
+  const out = {} as Snapshot;
+  for (const table of TABLES) {
+    const rows = await db.selectFrom(table).selectAll().execute();
+    out[table] = rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? Number(v) : v))).sort();
+  }
+  return out;
+}
+
+/** The tables whose rows differ, e.g. "membership_role (6 → 5 rows, 2 changed)"; [] when none. */
+export function changedTables(before: Snapshot, after: Snapshot, ignore: readonly string[] = []): string[] {
+  const changes: string[] = [];
+  for (const table of TABLES) {
+    if (ignore.includes(table)) continue;
+    const was = new Set(before[table]);
+    const now = new Set(after[table]);
+    const gone = [...was].filter((r) => !now.has(r)).length;
+    const added = [...now].filter((r) => !was.has(r)).length;
+    if (gone || added) changes.push(`${table} (${was.size} → ${now.size} rows; ${gone} removed or changed, ${added} added or changed)`);
+  }
+  return changes;
+}
