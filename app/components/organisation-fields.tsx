@@ -1,6 +1,5 @@
 import type { UseFormRegister, FieldValues } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { countryOptions } from "~/modules/organisations/countries";
 import { INDUSTRIES, SIZE_BANDS } from "~/modules/organisations/schema";
 import { InputField, SelectField } from "./forms";
 
@@ -8,24 +7,25 @@ import { InputField, SelectField } from "./forms";
 export function OrganisationFields({
   register,
   errorFor,
-  withIdentity = false,
+  countries,
 }: {
   register: UseFormRegister<FieldValues>;
   errorFor: (name: string) => string | undefined;
-  withIdentity?: boolean;
+  /** With the identity fields (country and number): the options from countryOptions, sent by the loader. */
+  countries?: { code: string; name: string }[];
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return (
     <>
       <InputField label={t("fields.organisationName")} autoComplete="organization" required registration={register("organisationName")} error={errorFor("organisationName")} />
-      {withIdentity && (
+      {countries && (
         <div className="grid-2">
           <SelectField
             label={t("fields.country")}
             required
             registration={register("country")}
             error={errorFor("country")}
-            options={countryOptions(i18n.language).map((c) => ({ value: c.code, label: c.name }))}
+            options={countries.map((c) => ({ value: c.code, label: c.name }))}
           />
           <InputField label={t("fields.orgNumber")} hint={t("fields.orgNumberHint")} required registration={register("orgNumber")} error={errorFor("orgNumber")} />
         </div>

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useRouteLoaderData } from "@remix-run/react";
+import { Link, useRouteLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Notice } from "~/components/forms";
 import type { RootData } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Partnerportalen" }];
@@ -14,8 +15,10 @@ export default function Index() {
   const root = useRouteLoaderData<RootData>("root");
   const brand = root?.brand.name ?? "";
   const user = root?.user;
+  const [params] = useSearchParams();
   return (
     <>
+      <Notice code={params.get("notice")} />
       <section className="hero" aria-labelledby="hero-title">
         <h1 id="hero-title">{t("landing.title")}</h1>
         <p className="lead">{t("landing.lead", { brand })}</p>

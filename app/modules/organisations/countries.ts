@@ -5,7 +5,11 @@ export const COUNTRY_CODES = [
 
 export type CountryCode = (typeof COUNTRY_CODES)[number];
 
-/** Country options sorted by their name in `language`, with Sweden first. */
+/**
+ * Country options sorted by their name in `language`, with Sweden first. Server only (a loader sends
+ * them to the page): the browser's Intl data can name and sort countries differently from Node's
+ * ("Hongkong SAR" / "Hongkong"), and a page must hydrate to exactly the HTML the server rendered.
+ */
 export function countryOptions(language: string): { code: string; name: string }[] {
   const names = new Intl.DisplayNames([language], { type: "region" });
   const options = COUNTRY_CODES.map((code) => ({ code, name: names.of(code) ?? code }));
@@ -13,6 +17,7 @@ export function countryOptions(language: string): { code: string; name: string }
   return options;
 }
 
+/** A country's name in `language`: like countryOptions, computed on the server. */
 export function countryName(code: string, language: string): string {
   try {
     return new Intl.DisplayNames([language], { type: "region" }).of(code) ?? code;

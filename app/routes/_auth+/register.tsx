@@ -1,10 +1,11 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { OrganisationFields } from "~/components/organisation-fields";
 import { asReply, FormAlert, InputField, useAppForm } from "~/components/forms";
 import { actorOf, getAuth } from "~/modules/auth/guards.server";
 import { getLanguage } from "~/modules/i18n/i18n.server";
+import { countryOptions } from "~/modules/organisations/countries";
 import { registerOrganisation } from "~/modules/organisations/organisations.server";
 import { registrationSchema } from "~/modules/organisations/schema";
 import { handleForm } from "~/utils/forms.server";
@@ -13,7 +14,7 @@ import { translateError } from "~/utils/zod";
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await getAuth(args);
   if (auth) throw redirect(auth.user.staffRole ? "/staff" : "/app/register-organisation");
-  return null;
+  return { countries: countryOptions(await getLanguage(args.request)) };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -26,6 +27,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function Register() {
   const { t } = useTranslation();
+  const { countries } = useLoaderData<typeof loader>();
   const reply = asReply(useActionData<typeof action>());
   const navigation = useNavigation();
   const { register, formProps, errorFor } = useAppForm(registrationSchema, {
@@ -41,7 +43,7 @@ export default function Register() {
       <Form {...formProps} className="stack">
         <fieldset>
           <legend>{t("register.organisation")}</legend>
-          <OrganisationFields register={register} errorFor={errorFor} withIdentity />
+          <OrganisationFields register={register} errorFor={errorFor} countries={countries} />
         </fieldset>
         <fieldset>
           <legend>{t("register.you")}</legend>

@@ -6,6 +6,7 @@ import { OrganisationFields } from "~/components/organisation-fields";
 import { formatDate, StatusBadge } from "~/components/status";
 import { actorOf, requireOrg } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
+import { getLanguage } from "~/modules/i18n/i18n.server";
 import { countryName } from "~/modules/organisations/countries";
 import { getStatusHistory, updateOrganisationProfile } from "~/modules/organisations/organisations.server";
 import { profileSchema } from "~/modules/organisations/schema";
@@ -16,6 +17,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const history = await getStatusHistory(args.context.db, auth.organisation.id);
   return {
     organisation: auth.organisation,
+    countryName: countryName(auth.organisation.country, await getLanguage(args.request)),
     canEdit: can(auth.membership.roles, "organisation.edit", auth.organisation.status),
     history: history.map((h) => ({ id: h.id, to: h.to, at: h.at, reason: h.reason })),
   };
@@ -31,7 +33,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function OrganisationPage() {
   const { t, i18n } = useTranslation();
-  const { organisation, canEdit, history } = useLoaderData<typeof loader>();
+  const { organisation, countryName, canEdit, history } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const reply = asReply(useActionData<typeof action>());
   const { register, formProps, errorFor } = useAppForm(profileSchema, {
@@ -54,7 +56,7 @@ export default function OrganisationPage() {
           <dd>{organisation.name}</dd>
           <dt>{t("fields.orgNumber")}</dt>
           <dd>
-            {organisation.orgNumber} ({countryName(organisation.country, i18n.language)})
+            {organisation.orgNumber} ({countryName})
           </dd>
           <dt>{t("fields.industry")}</dt>
           <dd>{t(`industries.${organisation.industry}`)}</dd>

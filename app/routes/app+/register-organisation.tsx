@@ -1,10 +1,12 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { asReply, FormAlert, useAppForm } from "~/components/forms";
 import { OrganisationFields } from "~/components/organisation-fields";
 import { actorOf, requireUser } from "~/modules/auth/guards.server";
 import { setSessionOrganisation } from "~/modules/auth/session.server";
+import { getLanguage } from "~/modules/i18n/i18n.server";
+import { countryOptions } from "~/modules/organisations/countries";
 import { registerAdditionalOrganisation } from "~/modules/organisations/organisations.server";
 import { additionalOrganisationSchema } from "~/modules/organisations/schema";
 import { handleForm } from "~/utils/forms.server";
@@ -14,7 +16,7 @@ import { httpError } from "~/utils/http.server";
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireUser(args);
   if (auth.user.staffRole) throw httpError(403, "forbidden");
-  return null;
+  return { countries: countryOptions(await getLanguage(args.request)) };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -29,6 +31,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function RegisterOrganisation() {
   const { t } = useTranslation();
+  const { countries } = useLoaderData<typeof loader>();
   const reply = asReply(useActionData<typeof action>());
   const { register, formProps, errorFor } = useAppForm(additionalOrganisationSchema, { reply, defaultValues: { country: "SE", industry: "", sizeBand: "" } });
   return (
@@ -38,7 +41,7 @@ export default function RegisterOrganisation() {
       <p className="lead">{t("registerOrganisation.intro")}</p>
       <FormAlert reply={reply} />
       <Form {...formProps} className="stack">
-        <OrganisationFields register={register} errorFor={errorFor} withIdentity />
+        <OrganisationFields register={register} errorFor={errorFor} countries={countries} />
         <div className="actions">
           <button type="submit">{t("registerOrganisation.submit")}</button>
         </div>

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { asReply, Field, FormAlert, Notice } from "~/components/forms";
 import { formatDate, formatDateTime, StatusBadge } from "~/components/status";
 import { actorOf, requireStaff } from "~/modules/auth/guards.server";
+import { getLanguage } from "~/modules/i18n/i18n.server";
 import { listMembers } from "~/modules/members/members.server";
 import { countryName } from "~/modules/organisations/countries";
 import { allowedDecisions, decideOrganisation, getOrganisation, getStatusHistory } from "~/modules/organisations/organisations.server";
@@ -22,7 +23,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const organisation = await load(args);
   const { db } = args.context;
   const [members, history] = await Promise.all([listMembers(db, organisation.id), getStatusHistory(db, organisation.id)]);
-  return { organisation, members, history, decisions: allowedDecisions(organisation.status) };
+  const country = countryName(organisation.country, await getLanguage(args.request));
+  return { organisation, country, members, history, decisions: allowedDecisions(organisation.status) };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -36,7 +38,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function StaffOrganisation() {
   const { t, i18n } = useTranslation();
-  const { organisation, members, history, decisions } = useLoaderData<typeof loader>();
+  const { organisation, country, members, history, decisions } = useLoaderData<typeof loader>();
   const reply = asReply(useActionData<typeof action>());
   const [params] = useSearchParams();
   const reasonError = reply?.fieldErrors?.reason;
@@ -54,7 +56,7 @@ export default function StaffOrganisation() {
         <dl className="facts">
           <dt>{t("fields.orgNumber")}</dt>
           <dd className="mono">
-            {organisation.orgNumber} ({countryName(organisation.country, i18n.language)})
+            {organisation.orgNumber} ({country})
           </dd>
           <dt>{t("fields.industry")}</dt>
           <dd>{t(`industries.${organisation.industry}`)}</dd>
