@@ -16,13 +16,18 @@ import { getAuth, getOrgContext } from "~/modules/auth/guards.server";
 import { getLanguage } from "~/modules/i18n/i18n.server";
 import { getEnv } from "~/utils/env.server";
 import stylesHref from "~/styles/app.css";
+import { pageTitle } from "~/utils/meta";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesHref },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Partnerportalen" }];
+export const meta: MetaFunction = ({ matches, error }) => {
+  if (!error) return pageTitle(matches, null);
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return pageTitle(matches, status === 404 ? "errorPage.notFoundTitle" : status === 403 ? "errorPage.forbiddenTitle" : "errorPage.title");
+};
 
 export async function loader(args: LoaderFunctionArgs) {
   const env = getEnv();
@@ -101,7 +106,6 @@ export function ErrorBoundary() {
           : t("errorPage.text");
   return (
     <>
-      <title>{`${title} – Partnerportalen`}</title>
       <h1>{title}</h1>
       <p>{text}</p>
       <p>

@@ -8,6 +8,9 @@ import { formDataToObject } from "~/utils/form-data";
 import type { FormReply } from "~/utils/forms.server";
 import { translateError } from "~/utils/zod";
 
+/** Registers a field; the server-rendered page also gets its value (see useAppForm). */
+export type AppRegister = (name: string, kind?: "value" | "checkbox") => UseFormRegisterReturn & { defaultValue?: string };
+
 export function useHydrated(): boolean {
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
@@ -70,7 +73,20 @@ export function useAppForm<S extends z.ZodType<any, any>>(
   /** Spread onto <Form>: posts as plain HTML, validated first when JavaScript runs. */
   const formProps = { ref, method: "post" as const, noValidate: true, onSubmit };
 
-  return { form, register: form.register, formProps, errorFor };
+  // react-hook-form sets values in the browser only. The server-rendered page (all there is without
+  // JavaScript) gets them as default values, so a refused form comes back with its input. Checkbox
+  // groups take theirs from `checked(name)`.
+  const values = { ...options.defaultValues, ...(reply?.values ?? {}) };
+  const register: AppRegister = (name, kind = "value") => {
+    const value = values[name];
+    return { ...form.register(name), ...(kind === "value" && typeof value === "string" ? { defaultValue: value } : {}) };
+  };
+  const checked = (name: string): string[] => {
+    const value = values[name];
+    return Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
+  };
+
+  return { form, register, checked, formProps, errorFor };
 }
 
 /** The form-level message of a refused form: translated, announced to screen readers. */

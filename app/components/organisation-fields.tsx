@@ -1,7 +1,6 @@
-import type { UseFormRegister, FieldValues } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { INDUSTRIES, SIZE_BANDS } from "~/modules/organisations/schema";
-import { InputField, SelectField } from "./forms";
+import { InputField, SelectField, type AppRegister } from "./forms";
 
 /** The organisation's fields, shared by registration and the profile page. */
 export function OrganisationFields({
@@ -9,7 +8,7 @@ export function OrganisationFields({
   errorFor,
   countries,
 }: {
-  register: UseFormRegister<FieldValues>;
+  register: AppRegister;
   errorFor: (name: string) => string | undefined;
   /** With the identity fields (country and number): the options from countryOptions, sent by the loader. */
   countries?: { code: string; name: string }[];

@@ -3,8 +3,9 @@ import { Link, useRouteLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Notice } from "~/components/forms";
 import type { RootData } from "~/root";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Partnerportalen" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, null);
 
 export async function loader(_args: LoaderFunctionArgs) {
   return null;

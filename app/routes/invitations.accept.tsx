@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +11,9 @@ import { acceptNewAccountSchema } from "~/modules/members/schema";
 import { handleForm } from "~/utils/forms.server";
 import { redirectWithCookies } from "~/utils/http.server";
 import { z } from "~/utils/zod";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "invitation.title");
 
 const acceptSchema = z.object({ intent: z.literal("accept") });
 
@@ -64,7 +68,6 @@ export default function AcceptInvitation() {
   const here = `/invitations/accept?token=${encodeURIComponent(token)}`;
   return (
     <>
-      <title>{`${t("invitation.title")} – Partnerportalen`}</title>
       <h1>{t("invitation.title")}</h1>
       <FormAlert reply={reply} />
       {!invitation ? (

@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +7,9 @@ import { requestPasswordReset } from "~/modules/auth/auth.server";
 import { actorOf } from "~/modules/auth/guards.server";
 import { forgotPasswordSchema } from "~/modules/auth/schema";
 import { handleForm } from "~/utils/forms.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "forgotPassword.title");
 
 export async function action(args: ActionFunctionArgs) {
   return handleForm(args.request, forgotPasswordSchema, async ({ email }) => {
@@ -21,7 +25,6 @@ export default function ForgotPassword() {
   const { register, formProps, errorFor } = useAppForm(forgotPasswordSchema, { reply });
   return (
     <>
-      <title>{`${t("forgotPassword.title")} – Partnerportalen`}</title>
       <h1>{t("forgotPassword.title")}</h1>
       {params.get("sent") ? (
         <div className="message info" role="status">

@@ -9,8 +9,9 @@ import { endRequestSession } from "~/modules/auth/session.server";
 import { languageCookie } from "~/modules/i18n/i18n.server";
 import { handleForm } from "~/utils/forms.server";
 import { redirectWithCookies, safeRedirectPath } from "~/utils/http.server";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Logga in / Sign in – Partnerportalen" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "login.title");
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await getAuth(args);
@@ -45,7 +46,6 @@ export default function Login() {
   const { register, formProps, errorFor } = useAppForm(loginSchema, { reply });
   return (
     <>
-      <title>{`${t("login.title")} – Partnerportalen`}</title>
       <h1>{t("login.title")}</h1>
       <Notice code={params.get("notice")} />
       {unverified && (

@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useSearchParams } from "@remix-run/react";
@@ -8,6 +9,9 @@ import { actorOf, forgetAuth, requireUser } from "~/modules/auth/guards.server";
 import { codeSchema } from "~/modules/auth/schema";
 import { handleForm } from "~/utils/forms.server";
 import { safeRedirectPath } from "~/utils/http.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "stepUp.title");
 
 /** Step-up: confirm the second factor again before a sensitive action. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -32,7 +36,6 @@ export default function StepUp() {
   const { register, formProps, errorFor } = useAppForm(codeSchema, { reply });
   return (
     <>
-      <title>{`${t("stepUp.title")} – Partnerportalen`}</title>
       <h1>{t("stepUp.title")}</h1>
       <p>{t("stepUp.intro")}</p>
       <FormAlert reply={reply} />

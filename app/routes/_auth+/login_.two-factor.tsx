@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,6 +8,9 @@ import { actorOf, forgetAuth, getAuth } from "~/modules/auth/guards.server";
 import { codeSchema } from "~/modules/auth/schema";
 import { handleForm } from "~/utils/forms.server";
 import { redirectWithCookies, safeRedirectPath } from "~/utils/http.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "twoFactorLogin.title");
 
 async function pendingAuth(args: LoaderFunctionArgs) {
   const auth = await getAuth(args);
@@ -36,7 +40,6 @@ export default function TwoFactorLogin() {
   const { register, formProps, errorFor } = useAppForm(codeSchema, { reply });
   return (
     <>
-      <title>{`${t("twoFactorLogin.title")} – Partnerportalen`}</title>
       <h1>{t("twoFactorLogin.title")}</h1>
       <p>{t("twoFactorLogin.intro")}</p>
       <FormAlert reply={reply} />

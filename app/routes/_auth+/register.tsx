@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +11,9 @@ import { registerOrganisation } from "~/modules/organisations/organisations.serv
 import { registrationSchema } from "~/modules/organisations/schema";
 import { handleForm } from "~/utils/forms.server";
 import { translateError } from "~/utils/zod";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "register.title");
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await getAuth(args);
@@ -30,13 +34,12 @@ export default function Register() {
   const { countries } = useLoaderData<typeof loader>();
   const reply = asReply(useActionData<typeof action>());
   const navigation = useNavigation();
-  const { register, formProps, errorFor } = useAppForm(registrationSchema, {
+  const { register, checked, formProps, errorFor } = useAppForm(registrationSchema, {
     reply,
     defaultValues: { country: "SE", industry: "", sizeBand: "" },
   });
   return (
     <>
-      <title>{`${t("register.title")} – Partnerportalen`}</title>
       <h1>{t("register.title")}</h1>
       <p className="lead">{t("register.intro")}</p>
       <FormAlert reply={reply} />
@@ -62,7 +65,7 @@ export default function Register() {
         </fieldset>
         <div className="field">
           <div className="check">
-            <input type="checkbox" id="confirm" value="on" aria-invalid={errorFor("confirm") ? true : undefined} aria-describedby={errorFor("confirm") ? "confirm-error" : undefined} {...register("confirm")} />
+            <input type="checkbox" id="confirm" value="on" aria-invalid={errorFor("confirm") ? true : undefined} aria-describedby={errorFor("confirm") ? "confirm-error" : undefined} defaultChecked={checked("confirm").includes("on")} {...register("confirm", "checkbox")} />
             <label htmlFor="confirm">{t("register.confirm")}</label>
           </div>
           {errorFor("confirm") && (

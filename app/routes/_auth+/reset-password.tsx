@@ -8,6 +8,10 @@ import { newPasswordSchema } from "~/modules/auth/schema";
 import { blankSessionCookie } from "~/modules/auth/session.server";
 import { peekToken } from "~/modules/auth/tokens.server";
 import { handleForm } from "~/utils/forms.server";
+import type { MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(matches, data?.purpose === "set" ? "resetPassword.setTitle" : "resetPassword.title");
 
 const purposeOf = (value: unknown) => (value === "set" ? "set_password" : "reset_password");
 
@@ -38,7 +42,6 @@ export default function ResetPassword() {
   const title = purpose === "set" ? t("resetPassword.setTitle") : t("resetPassword.title");
   return (
     <>
-      <title>{`${title} – Partnerportalen`}</title>
       <h1>{title}</h1>
       {token ? (
         <>

@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,6 +8,9 @@ import { actorOf } from "~/modules/auth/guards.server";
 import { peekToken } from "~/modules/auth/tokens.server";
 import { handleForm } from "~/utils/forms.server";
 import { z } from "~/utils/zod";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "verifyEmail.title");
 
 const schema = z.object({ token: z.string().min(1).max(200) });
 
@@ -35,7 +39,6 @@ export default function VerifyEmail() {
   const reply = asReply(useActionData<typeof action>());
   return (
     <>
-      <title>{`${t("verifyEmail.title")} – Partnerportalen`}</title>
       <h1>{t("verifyEmail.title")}</h1>
       <FormAlert reply={reply} />
       {state === "sent" && (

@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +9,9 @@ import { profileSchema } from "~/modules/auth/schema";
 import { getMemberships } from "~/modules/members/members.server";
 import { languageCookie } from "~/modules/i18n/i18n.server";
 import { handleForm } from "~/utils/forms.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "account.title");
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireUser(args, { allowStaffWithout2fa: true });
@@ -34,7 +38,6 @@ export default function Account() {
   const { register, formProps, errorFor } = useAppForm(profileSchema, { reply, defaultValues: { name: user.name, locale: user.locale } });
   return (
     <>
-      <title>{`${t("account.title")} – Partnerportalen`}</title>
       <h1>{t("account.title")}</h1>
       <Notice code={params.get("notice")} />
       <div className="cards">

@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +7,9 @@ import { changePassword } from "~/modules/auth/auth.server";
 import { actorOf, requireUser } from "~/modules/auth/guards.server";
 import { changePasswordSchema } from "~/modules/auth/schema";
 import { handleForm } from "~/utils/forms.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "account.changePassword");
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, { allowStaffWithout2fa: true });
@@ -26,7 +30,6 @@ export default function ChangePassword() {
   const { register, formProps, errorFor } = useAppForm(changePasswordSchema, { reply });
   return (
     <>
-      <title>{`${t("account.changePassword")} – Partnerportalen`}</title>
       <p>
         <Link to="/account">← {t("account.back")}</Link>
       </p>

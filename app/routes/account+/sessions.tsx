@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -9,6 +10,9 @@ import { endUserSession, endUserSessions, listUserSessions } from "~/modules/aut
 import { AppError } from "~/utils/errors";
 import { handleForm } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "sessions.title");
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireUser(args, { allowStaffWithout2fa: true });
@@ -46,7 +50,6 @@ export default function Sessions() {
   const [params] = useSearchParams();
   return (
     <>
-      <title>{`${t("sessions.title")} – Partnerportalen`}</title>
       <p>
         <Link to="/account">← {t("account.back")}</Link>
       </p>

@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -9,6 +10,9 @@ import { countUnusedRecoveryCodes } from "~/modules/auth/totp.server";
 import { handleForm } from "~/utils/forms.server";
 import { safeRedirectPath } from "~/utils/http.server";
 import { z } from "~/utils/zod";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "twoFactor.title");
 
 const enableSchema = z.object({ intent: z.literal("enable"), code: z.string().trim().min(1).max(20) });
 
@@ -75,7 +79,6 @@ export default function TwoFactor() {
   const codes = actionData && "recoveryCodes" in actionData ? actionData : null;
   return (
     <>
-      <title>{`${t("twoFactor.title")} – Partnerportalen`}</title>
       <p>
         <Link to="/account">← {t("account.back")}</Link>
       </p>

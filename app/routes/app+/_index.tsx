@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +7,9 @@ import { formatDate, StatusBadge } from "~/components/status";
 import { getOrgContext, requireUser } from "~/modules/auth/guards.server";
 import { can, ROLES } from "~/modules/auth/permissions";
 import { listMembers, listPendingInvitations } from "~/modules/members/members.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "appHome.title");
 
 /** The signed-in home of company users: their organisation's state and their own next steps. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -43,7 +47,6 @@ export default function AppHome() {
   if (data.state === "no_organisation") {
     return (
       <>
-        <title>{`${t("appHome.title")} – Partnerportalen`}</title>
         <h1>{t("appHome.greeting", { name: data.user.name })}</h1>
         <Notice code={params.get("notice")} />
         <div className="message info">
@@ -60,7 +63,6 @@ export default function AppHome() {
   const { organisation } = data;
   return (
     <>
-      <title>{`${t("appHome.title")} – Partnerportalen`}</title>
       <h1>{t("appHome.greeting", { name: data.user.name })}</h1>
       <Notice code={params.get("notice")} />
       <section className="panel" aria-labelledby="org-status">

@@ -1,9 +1,13 @@
+import type { MetaFunction } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AuditLog } from "~/components/audit-log";
 import { loadAuditPage } from "~/modules/audit/audit-page.server";
 import { requireOrg } from "~/modules/auth/guards.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "audit.title");
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireOrg(args, "audit.view");
@@ -15,7 +19,6 @@ export default function OrganisationAudit() {
   const page = useLoaderData<typeof loader>();
   return (
     <>
-      <title>{`${t("audit.title")} – Partnerportalen`}</title>
       <h1>{t("audit.title")}</h1>
       <p className="lead">{t("audit.orgIntro")}</p>
       <AuditLog page={page} showOrganisation={false} />

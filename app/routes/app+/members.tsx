@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +9,9 @@ import { can, ROLES } from "~/modules/auth/permissions";
 import { inviteMember, listMembers, listPendingInvitations, resendInvitation, revokeInvitation } from "~/modules/members/members.server";
 import { invitationActionSchema, inviteFormSchema } from "~/modules/members/schema";
 import { handleForm } from "~/utils/forms.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "members.title");
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireOrg(args, "members.view");
@@ -41,10 +45,9 @@ export default function Members() {
   const { members, invitations, manage, me } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const reply = asReply(useActionData<typeof action>());
-  const { register, formProps, errorFor } = useAppForm(inviteFormSchema, { reply, defaultValues: { intent: "invite", roles: [] } });
+  const { register, checked, formProps, errorFor } = useAppForm(inviteFormSchema, { reply, defaultValues: { intent: "invite", roles: [] } });
   return (
     <>
-      <title>{`${t("members.title")} – Partnerportalen`}</title>
       <h1>{t("members.title")}</h1>
       <Notice code={params.get("notice")} />
       <div className="table-wrap">
@@ -133,7 +136,8 @@ export default function Members() {
               <InputField label={t("fields.email")} type="email" autoComplete="off" required registration={register("email")} error={errorFor("email")} />
               <CheckboxGroup
                 legend={t("fields.roles")}
-                registration={register("roles")}
+                registration={register("roles", "checkbox")}
+                defaultChecked={checked("roles")}
                 error={errorFor("roles")}
                 options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`), hint: t(`roleDescriptions.${r}`) }))}
               />

@@ -8,6 +8,10 @@ import { changeMemberRoles, listMembers, removeMember } from "~/modules/members/
 import { changeRolesSchema, removeMemberSchema } from "~/modules/members/schema";
 import { handleForm } from "~/utils/forms.server";
 import { httpError } from "~/utils/http.server";
+import type { MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(matches, null, {}, data?.member.name);
 
 async function memberOf(args: LoaderFunctionArgs) {
   const auth = await requireOrg(args, "members.manage");
@@ -44,10 +48,9 @@ export default function EditMember() {
   const { t } = useTranslation();
   const { member, isSelf } = useLoaderData<typeof loader>();
   const reply = asReply(useActionData<typeof action>());
-  const { register, formProps, errorFor } = useAppForm(changeRolesSchema, { reply, defaultValues: { intent: "change_roles", roles: member.roles } });
+  const { register, checked, formProps, errorFor } = useAppForm(changeRolesSchema, { reply, defaultValues: { intent: "change_roles", roles: member.roles } });
   return (
     <>
-      <title>{`${member.name} – Partnerportalen`}</title>
       <p>
         <Link to="/app/members">← {t("members.back")}</Link>
       </p>
@@ -58,9 +61,9 @@ export default function EditMember() {
         <input type="hidden" name="intent" value="change_roles" />
         <CheckboxGroup
           legend={t("fields.roles")}
-          registration={register("roles")}
+          registration={register("roles", "checkbox")}
+          defaultChecked={checked("roles")}
           error={errorFor("roles")}
-          defaultChecked={member.roles}
           options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`), hint: t(`roleDescriptions.${r}`) }))}
         />
         <div className="actions">

@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -11,6 +12,9 @@ import { countryName } from "~/modules/organisations/countries";
 import { getStatusHistory, updateOrganisationProfile } from "~/modules/organisations/organisations.server";
 import { profileSchema } from "~/modules/organisations/schema";
 import { handleForm } from "~/utils/forms.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "organisationPage.title");
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireOrg(args, "organisation.view");
@@ -47,7 +51,6 @@ export default function OrganisationPage() {
   });
   return (
     <>
-      <title>{`${t("organisationPage.title")} – Partnerportalen`}</title>
       <h1>{t("organisationPage.title")}</h1>
       <Notice code={params.get("notice")} />
       <div className="panel">

@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -11,6 +12,9 @@ import { registerAdditionalOrganisation } from "~/modules/organisations/organisa
 import { additionalOrganisationSchema } from "~/modules/organisations/schema";
 import { handleForm } from "~/utils/forms.server";
 import { httpError } from "~/utils/http.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "registerOrganisation.title");
 
 /** A signed-in company user registers another company; they become its organisation admin. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -36,7 +40,6 @@ export default function RegisterOrganisation() {
   const { register, formProps, errorFor } = useAppForm(additionalOrganisationSchema, { reply, defaultValues: { country: "SE", industry: "", sizeBand: "" } });
   return (
     <>
-      <title>{`${t("registerOrganisation.title")} – Partnerportalen`}</title>
       <h1>{t("registerOrganisation.title")}</h1>
       <p className="lead">{t("registerOrganisation.intro")}</p>
       <FormAlert reply={reply} />

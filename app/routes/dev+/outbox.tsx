@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -5,6 +6,9 @@ import { listOutbox } from "~/modules/mail/mail.server";
 import { getEnv } from "~/utils/env.server";
 import { httpError } from "~/utils/http.server";
 import { formatDateTime } from "~/utils/time";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "outbox.title");
 
 /**
  * Development only: the mail that would have been sent. In production this page does not exist
@@ -30,7 +34,6 @@ export default function Outbox() {
   const { mails } = useLoaderData<typeof loader>();
   return (
     <>
-      <title>{`${t("outbox.title")} – Partnerportalen`}</title>
       <h1>{t("outbox.title")}</h1>
       <p className="lead">{t("outbox.intro")}</p>
       {mails.length === 0 && <p>{t("outbox.empty")}</p>}

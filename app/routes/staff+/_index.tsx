@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -5,6 +6,9 @@ import { formatDate, StatusBadge } from "~/components/status";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { countByStatus, listApplications } from "~/modules/organisations/organisations.server";
 import { STATUSES } from "~/modules/organisations/schema";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "staffHome.title");
 
 /** The back office's home: applications waiting for a decision, oldest first. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -18,7 +22,6 @@ export default function StaffHome() {
   const { name, applications, counts } = useLoaderData<typeof loader>();
   return (
     <>
-      <title>{`${t("staffHome.title")} – Partnerportalen`}</title>
       <h1>{t("staffHome.greeting", { name })}</h1>
       <section aria-labelledby="overview">
         <h2 id="overview">{t("staffHome.overview")}</h2>

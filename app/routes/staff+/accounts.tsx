@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,6 +8,9 @@ import { STAFF_ROLES } from "~/modules/auth/permissions";
 import { changeStaffRole, createStaffAccount, listStaff, setStaffDisabled } from "~/modules/staff/staff.server";
 import { createStaffSchema, staffChangeSchema } from "~/modules/staff/schema";
 import { handleForm } from "~/utils/forms.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "staffAccounts.title");
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireStaff(args, "staff.accounts.manage");
@@ -39,7 +43,6 @@ export default function StaffAccounts() {
   const { register, formProps, errorFor } = useAppForm(createStaffSchema, { reply, defaultValues: { intent: "create", role: "staff" } });
   return (
     <>
-      <title>{`${t("staffAccounts.title")} – Partnerportalen`}</title>
       <h1>{t("staffAccounts.title")}</h1>
       <Notice code={params.get("notice")} />
       <FormAlert reply={reply?.values?.intent === "create" ? undefined : reply} />

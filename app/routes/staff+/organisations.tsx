@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +7,9 @@ import { requireStaff } from "~/modules/auth/guards.server";
 import { listOrganisations } from "~/modules/organisations/organisations.server";
 import { INDUSTRIES, STATUSES } from "~/modules/organisations/schema";
 import { z } from "~/utils/zod";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "staffOrgs.title");
 
 const querySchema = z.object({
   status: z.enum(STATUSES).optional().catch(undefined),
@@ -48,7 +52,6 @@ export default function StaffOrganisations() {
   if (next) nextParams.set("after", next);
   return (
     <>
-      <title>{`${t("staffOrgs.title")} – Partnerportalen`}</title>
       <h1>{t("staffOrgs.title")}</h1>
       <Form method="get" className="filters" role="search" aria-label={t("staffOrgs.filters")}>
         <div className="field">

@@ -11,6 +11,10 @@ import { allowedDecisions, decideOrganisation, getOrganisation, getStatusHistory
 import { statusDecisionSchema } from "~/modules/organisations/schema";
 import { handleForm } from "~/utils/forms.server";
 import { httpError } from "~/utils/http.server";
+import type { MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(matches, null, {}, data?.organisation.name);
 
 async function load(args: LoaderFunctionArgs) {
   const organisation = await getOrganisation(args.context.db, args.params.organisationId ?? "");
@@ -44,7 +48,6 @@ export default function StaffOrganisation() {
   const reasonError = reply?.fieldErrors?.reason;
   return (
     <>
-      <title>{`${organisation.name} – Partnerportalen`}</title>
       <p>
         <Link to="/staff/organisations">← {t("staffOrgs.title")}</Link>
       </p>
