@@ -1,11 +1,12 @@
 import type { MetaFunction } from "@remix-run/node";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { asReply, CheckboxGroup, FormAlert, InputField, Notice, useAppForm } from "~/components/forms";
+import { asReply, FormAlert, InputField, Notice, useAppForm } from "~/components/forms";
 import { formatDate } from "~/components/status";
+import { MembersTable, RolesField } from "~/components/organisation";
 import { actorOf, requireOrg } from "~/modules/auth/guards.server";
-import { can, ROLES } from "~/modules/auth/permissions";
+import { can } from "~/modules/auth/permissions";
 import { inviteMember, listMembers, listPendingInvitations, resendInvitation, revokeInvitation } from "~/modules/members/members.server";
 import { invitationActionSchema, inviteFormSchema } from "~/modules/members/schema";
 import { handleForm } from "~/utils/forms.server";
@@ -50,40 +51,7 @@ export default function Members() {
     <>
       <h1>{t("members.title")}</h1>
       <Notice code={params.get("notice")} />
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">{t("members.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("fields.name")}</th>
-              <th scope="col">{t("fields.email")}</th>
-              <th scope="col">{t("fields.roles")}</th>
-              <th scope="col">{t("members.twoFactor")}</th>
-              {manage && <th scope="col">{t("members.manage")}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr key={m.id}>
-                <td>
-                  {m.name}
-                  {m.userId === me && <span className="muted"> ({t("members.you")})</span>}
-                </td>
-                <td className="mono">{m.email}</td>
-                <td>{m.roles.map((r) => t(`roles.${r}`)).join(", ")}</td>
-                <td>{m.twoFactor ? t("common.yes") : t("common.no")}</td>
-                {manage && (
-                  <td>
-                    <Link to={`/app/members/${m.id}`} aria-label={t("members.editMember", { name: m.name })}>
-                      {t("actions.edit")}
-                    </Link>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <MembersTable members={members} me={me} manageLinks={manage} />
 
       {manage && (
         <>
@@ -134,13 +102,7 @@ export default function Members() {
             <Form {...formProps} className="stack">
               <input type="hidden" name="intent" value="invite" />
               <InputField label={t("fields.email")} type="email" autoComplete="off" required registration={register("email")} error={errorFor("email")} />
-              <CheckboxGroup
-                legend={t("fields.roles")}
-                registration={register("roles", "checkbox")}
-                defaultChecked={checked("roles")}
-                error={errorFor("roles")}
-                options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`), hint: t(`roleDescriptions.${r}`) }))}
-              />
+              <RolesField register={register} checked={checked} error={errorFor("roles")} />
               <div className="actions">
                 <button type="submit">{t("members.sendInvite")}</button>
               </div>

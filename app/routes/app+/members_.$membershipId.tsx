@@ -1,9 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { asReply, CheckboxGroup, FormAlert, useAppForm } from "~/components/forms";
+import { asReply, FormAlert, useAppForm } from "~/components/forms";
+import { RolesField } from "~/components/organisation";
 import { actorOf, requireOrg } from "~/modules/auth/guards.server";
-import { ROLES } from "~/modules/auth/permissions";
 import { changeMemberRoles, listMembers, removeMember } from "~/modules/members/members.server";
 import { changeRolesSchema, removeMemberSchema } from "~/modules/members/schema";
 import { handleForm } from "~/utils/forms.server";
@@ -59,13 +59,7 @@ export default function EditMember() {
       <FormAlert reply={reply} />
       <Form {...formProps} className="stack">
         <input type="hidden" name="intent" value="change_roles" />
-        <CheckboxGroup
-          legend={t("fields.roles")}
-          registration={register("roles", "checkbox")}
-          defaultChecked={checked("roles")}
-          error={errorFor("roles")}
-          options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`), hint: t(`roleDescriptions.${r}`) }))}
-        />
+        <RolesField register={register} checked={checked} error={errorFor("roles")} />
         <div className="actions">
           <button type="submit">{t("members.saveRoles")}</button>
         </div>

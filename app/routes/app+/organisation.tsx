@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { useTranslation } from "react-i18next";
 import { asReply, FormAlert, Notice, useAppForm } from "~/components/forms";
 import { OrganisationFields } from "~/components/organisation-fields";
-import { formatDate, StatusBadge } from "~/components/status";
+import { OrganisationFacts, StatusHistory } from "~/components/organisation";
 import { actorOf, requireOrg } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { getLanguage } from "~/modules/i18n/i18n.server";
@@ -36,7 +36,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function OrganisationPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { organisation, countryName, canEdit, history } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const reply = asReply(useActionData<typeof action>());
@@ -53,28 +53,7 @@ export default function OrganisationPage() {
     <>
       <h1>{t("organisationPage.title")}</h1>
       <Notice code={params.get("notice")} />
-      <div className="panel">
-        <dl className="facts">
-          <dt>{t("fields.organisationName")}</dt>
-          <dd>{organisation.name}</dd>
-          <dt>{t("fields.orgNumber")}</dt>
-          <dd>
-            {organisation.orgNumber} ({countryName})
-          </dd>
-          <dt>{t("fields.industry")}</dt>
-          <dd>{t(`industries.${organisation.industry}`)}</dd>
-          <dt>{t("fields.sizeBand")}</dt>
-          <dd>{t("sizeBands.label", { band: organisation.sizeBand })}</dd>
-          <dt>{t("fields.website")}</dt>
-          <dd>{organisation.website ? <a href={organisation.website} rel="noopener noreferrer">{organisation.website}</a> : "–"}</dd>
-          <dt>{t("fields.status")}</dt>
-          <dd>
-            <StatusBadge status={organisation.status} />
-          </dd>
-          <dt>{t("organisationPage.registered")}</dt>
-          <dd>{formatDate(organisation.createdAt, i18n.language)}</dd>
-        </dl>
-      </div>
+      <OrganisationFacts organisation={organisation} countryName={countryName} />
 
       {canEdit && (
         <section aria-labelledby="edit">
@@ -90,31 +69,7 @@ export default function OrganisationPage() {
         </section>
       )}
 
-      <section aria-labelledby="history">
-        <h2 id="history">{t("organisationPage.history")}</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("fields.date")}</th>
-                <th scope="col">{t("fields.status")}</th>
-                <th scope="col">{t("fields.reason")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((h) => (
-                <tr key={h.id}>
-                  <td>{formatDate(h.at, i18n.language)}</td>
-                  <td>
-                    <StatusBadge status={h.to} />
-                  </td>
-                  <td>{h.reason ?? "–"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <StatusHistory history={history} />
     </>
   );
 }

@@ -2,7 +2,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { asReply, Field, FormAlert, Notice } from "~/components/forms";
-import { formatDate, formatDateTime, StatusBadge } from "~/components/status";
+import { MembersTable, OrganisationFacts, StatusHistory } from "~/components/organisation";
+import { StatusBadge } from "~/components/status";
 import { actorOf, requireStaff } from "~/modules/auth/guards.server";
 import { getLanguage } from "~/modules/i18n/i18n.server";
 import { listMembers } from "~/modules/members/members.server";
@@ -41,7 +42,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function StaffOrganisation() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { organisation, country, members, history, decisions } = useLoaderData<typeof loader>();
   const reply = asReply(useActionData<typeof action>());
   const [params] = useSearchParams();
@@ -55,22 +56,7 @@ export default function StaffOrganisation() {
         {organisation.name} <StatusBadge status={organisation.status} />
       </h1>
       <Notice code={params.get("notice")} />
-      <div className="panel">
-        <dl className="facts">
-          <dt>{t("fields.orgNumber")}</dt>
-          <dd className="mono">
-            {organisation.orgNumber} ({country})
-          </dd>
-          <dt>{t("fields.industry")}</dt>
-          <dd>{t(`industries.${organisation.industry}`)}</dd>
-          <dt>{t("fields.sizeBand")}</dt>
-          <dd>{t("sizeBands.label", { band: organisation.sizeBand })}</dd>
-          <dt>{t("fields.website")}</dt>
-          <dd>{organisation.website ? <a href={organisation.website} rel="noopener noreferrer">{organisation.website}</a> : "–"}</dd>
-          <dt>{t("organisationPage.registered")}</dt>
-          <dd>{formatDate(organisation.createdAt, i18n.language)}</dd>
-        </dl>
-      </div>
+      <OrganisationFacts organisation={organisation} countryName={country} />
 
       {decisions.length > 0 && (
         <section aria-labelledby="decide">
@@ -93,60 +79,13 @@ export default function StaffOrganisation() {
 
       <section aria-labelledby="members">
         <h2 id="members">{t("members.title")}</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("fields.name")}</th>
-                <th scope="col">{t("fields.email")}</th>
-                <th scope="col">{t("fields.roles")}</th>
-                <th scope="col">{t("members.twoFactor")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((m) => (
-                <tr key={m.id}>
-                  <td>{m.name}</td>
-                  <td className="mono">{m.email}</td>
-                  <td>{m.roles.map((r) => t(`roles.${r}`)).join(", ")}</td>
-                  <td>{m.twoFactor ? t("common.yes") : t("common.no")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <MembersTable members={members} />
       </section>
 
-      <section aria-labelledby="history">
-        <h2 id="history">{t("organisationPage.history")}</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("fields.date")}</th>
-                <th scope="col">{t("fields.status")}</th>
-                <th scope="col">{t("staffOrg.by")}</th>
-                <th scope="col">{t("fields.reason")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((h) => (
-                <tr key={h.id}>
-                  <td>{formatDateTime(h.at, i18n.language)}</td>
-                  <td>
-                    <StatusBadge status={h.to} />
-                  </td>
-                  <td>{h.actorName ?? "–"}</td>
-                  <td>{h.reason ?? "–"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <p>
-          <Link to={`/staff/audit?organisation=${organisation.id}`}>{t("staffOrg.auditLink")}</Link>
-        </p>
-      </section>
+      <StatusHistory history={history} />
+      <p>
+        <Link to={`/staff/audit?organisation=${organisation.id}`}>{t("staffOrg.auditLink")}</Link>
+      </p>
     </>
   );
 }
