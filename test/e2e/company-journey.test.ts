@@ -4,10 +4,9 @@
  * choose a password, are made to enrol two-factor verification, and approve the application; the
  * company's admin then sees the approved status, and the status mail is in the outbox.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sv } from "~/modules/i18n/locales/sv";
-import { at, launchBrowser, PortalPage } from "./support/browser";
+import { at, usePortal } from "./support/browser";
 import {
   button,
   enableTwoFactor,
@@ -22,32 +21,11 @@ import {
   signOut,
   verifyEmail,
 } from "./support/flows";
-import { startPortal, type Portal } from "./support/portal";
 import { nextTotpCode } from "./support/totp";
 
-let portal: Portal;
-let browser: Browser;
-const opened: PortalPage[] = [];
+const e2e = usePortal();
 
-beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.stop();
-});
-
-async function open(label: string) {
-  const p = await PortalPage.open(browser, portal, { label });
-  opened.push(p);
-  return p;
-}
+const open = (label: string) => e2e.open({ label });
 
 describe("company journey", () => {
   it("registers, invites a colleague, is approved by staff with two-factor, and sees the decision", async () => {
@@ -90,8 +68,8 @@ describe("company journey", () => {
     await signOut(c);
 
     // ── NGO staff: set-password link from the CLI, forced two-factor enrolment, the decision ───
-    const setPasswordLink = await portal.createStaff({ email: staff.email, name: staff.name, admin: true });
-    expect(setPasswordLink.startsWith(`${portal.url}/reset-password?`)).toBe(true);
+    const setPasswordLink = await e2e.portal.createStaff({ email: staff.email, name: staff.name, admin: true });
+    expect(setPasswordLink.startsWith(`${e2e.portal.url}/reset-password?`)).toBe(true);
     const s = await open("staff");
     await s.goto(setPasswordLink);
     await heading(s, sv.resetPassword.setTitle).waitFor();

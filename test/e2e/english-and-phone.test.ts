@@ -3,37 +3,15 @@
  * texts, still accessible); and on a phone-sized screen the start page and the sign-in page fit
  * without horizontal scrolling.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { en } from "~/modules/i18n/locales/en";
 import { sv } from "~/modules/i18n/locales/sv";
-import { at, launchBrowser, PortalPage } from "./support/browser";
+import { at, PortalPage, usePortal } from "./support/browser";
 import { button } from "./support/flows";
-import { startPortal, type Portal } from "./support/portal";
 
-let portal: Portal;
-let browser: Browser;
-const opened: PortalPage[] = [];
+const e2e = usePortal();
 
-beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.stop();
-});
-
-async function open(options: Parameters<typeof PortalPage.open>[2] = {}) {
-  const p = await PortalPage.open(browser, portal, options);
-  opened.push(p);
-  return p;
-}
+const open = e2e.open;
 
 const lang = (p: PortalPage) => p.page.locator("html").getAttribute("lang");
 const h1 = (p: PortalPage, name: string) => p.page.getByRole("heading", { level: 1, name, exact: true });

@@ -3,28 +3,10 @@
  * and says what is wrong, and a page reached around the helpers is reported as unchecked. Without
  * this, a broken check would let every journey pass.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, PortalPage } from "./support/browser";
-import { startPortal, type Portal } from "./support/portal";
+import { describe, expect, it } from "vitest";
+import { PortalPage, usePortal } from "./support/browser";
 
-let portal: Portal;
-let browser: Browser;
-const opened: PortalPage[] = [];
-
-beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.stop();
-});
+const e2e = usePortal();
 
 async function addImageWithoutAlt(p: PortalPage) {
   await p.page.evaluate(() => {
@@ -37,8 +19,7 @@ async function addImageWithoutAlt(p: PortalPage) {
 describe("the end-to-end harness", () => {
   for (const javaScriptEnabled of [true, false]) {
     it(`fails a page with an accessibility violation (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async () => {
-      const p = await PortalPage.open(browser, portal, { javaScriptEnabled, label: "harness" });
-      opened.push(p);
+      const p = await e2e.open({ javaScriptEnabled, label: "harness" });
       await p.goto("/login");
       await addImageWithoutAlt(p);
       const failure = await p.checkPage().then(
@@ -52,8 +33,7 @@ describe("the end-to-end harness", () => {
   }
 
   it("reports a page that was shown but not checked", async () => {
-    const p = await PortalPage.open(browser, portal, { label: "harness" });
-    opened.push(p);
+    const p = await e2e.open({ label: "harness" });
     await p.goto("/login");
     p.expectEveryPageChecked();
     await p.page.goto("/register");

@@ -3,30 +3,12 @@
  * server with translated messages at the fields (empty form, invalid organisation number), the
  * company can then register and confirm its address, and signing in and out works.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sv } from "~/modules/i18n/locales/sv";
-import { at, launchBrowser, PortalPage } from "./support/browser";
+import { at, PortalPage, usePortal } from "./support/browser";
 import { button, field, fillRegistration, heading, newCompany, signIn, signOut, verifyEmail } from "./support/flows";
-import { startPortal, type Portal } from "./support/portal";
 
-let portal: Portal;
-let browser: Browser;
-const opened: PortalPage[] = [];
-
-beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.stop();
-});
+const e2e = usePortal();
 
 /** The message shown at a field: the text of the error its aria-describedby points to. */
 async function errorAt(p: PortalPage, label: string): Promise<string | null> {
@@ -43,8 +25,7 @@ async function errorAt(p: PortalPage, label: string): Promise<string | null> {
 describe("without JavaScript", () => {
   it("shows translated field errors on registration, then registers, confirms and signs in", async () => {
     const company = newCompany("utan-js");
-    const p = await PortalPage.open(browser, portal, { label: "no JavaScript", javaScriptEnabled: false });
-    opened.push(p);
+    const p = await e2e.open({ label: "no JavaScript", javaScriptEnabled: false });
 
     // ── An empty form: the server answers at each field, in Swedish ──────────────────────────
     await p.goto("/register");

@@ -3,37 +3,18 @@
  * then asks for a code (/login/two-factor). A wrong code is refused with a translated message; a
  * code from the authenticator, or else a recovery code, completes the sign-in.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sv } from "~/modules/i18n/locales/sv";
-import { at, launchBrowser, PortalPage } from "./support/browser";
+import { at, usePortal } from "./support/browser";
 import { button, enableTwoFactor, field, heading, newCompany, registerCompany, signIn, signOut, verifyEmail } from "./support/flows";
-import { startPortal, type Portal } from "./support/portal";
 import { nextTotpCode, wrongTotpCode } from "./support/totp";
 
-let portal: Portal;
-let browser: Browser;
-const opened: PortalPage[] = [];
-
-beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.stop();
-});
+const e2e = usePortal();
 
 describe("two-factor verification for a company user", () => {
   it("enrols, then signs in with a code; a wrong code is refused; a recovery code works too", async () => {
     const company = newCompany("tva");
-    const p = await PortalPage.open(browser, portal, { label: "company user" });
-    opened.push(p);
+    const p = await e2e.open({ label: "company user" });
 
     await registerCompany(p, company);
     await verifyEmail(p, company.adminEmail);

@@ -14,7 +14,8 @@ import fs from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import type { AxeResults } from "axe-core";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page, type Route } from "playwright-core";
-import type { Portal } from "./portal";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { startPortal, type Portal } from "./portal";
 
 const CHROMIUM = process.env.E2E_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -221,4 +222,36 @@ export class PortalPage {
     await this.twin?.context().close();
     await this.context.close();
   }
+}
+
+/**
+ * One built portal and one Chromium per test file; every page a test opens is closed after it.
+ * `e2e.open(options)` opens a page in a fresh browser context.
+ */
+export function usePortal() {
+  let portal: Portal | undefined;
+  let browser: Browser | undefined;
+  const opened: PortalPage[] = [];
+  beforeAll(async () => {
+    portal = await startPortal();
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    while (opened.length) await opened.pop()!.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.stop();
+  });
+  return {
+    get portal(): Portal {
+      if (!portal) throw new Error("the portal is not running yet");
+      return portal;
+    },
+    async open(options: Parameters<typeof PortalPage.open>[2] = {}): Promise<PortalPage> {
+      const p = await PortalPage.open(browser!, portal!, options);
+      opened.push(p);
+      return p;
+    },
+  };
 }
