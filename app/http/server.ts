@@ -68,6 +68,7 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
       strictTransportSecurity: env.isProduction ? { maxAge: 63_072_000, includeSubDomains: true } : false,
       referrerPolicy: { policy: "same-origin" },
       crossOriginEmbedderPolicy: false,
+      xFrameOptions: { action: "deny" },
     }),
   );
   app.use((_req, res, next) => {
