@@ -93,10 +93,18 @@ describe("company registration", () => {
     expect(await rowCounts(ctx.db)).toEqual(before);
   });
 
-  it("throttles registrations from one address", async () => {
-    for (let i = 0; i < 10; i++) {
+  it("throttles registrations from one network address", async () => {
+    for (let i = 0; i < 20; i++) {
       await registerOrganisation(ctx.db, actor, { ...input, email: `p${i}@exempel.example`, orgNumber: "556712-3459", country: "SE" }, "sv").catch(() => undefined);
     }
     await expectCode(registerOrganisation(ctx.db, actor, { ...input, email: "late@exempel.example" }, "sv"), "too_many_attempts");
+  });
+
+  it("throttles registrations for one e-mail address, so nobody's inbox can be flooded", async () => {
+    await createUser(ctx.db, { email: input.email });
+    for (let i = 0; i < 3; i++) await registerOrganisation(ctx.db, { ...actor, ip: `203.0.113.${i}` }, input, "sv");
+    expect(await outbox(ctx.db)).toHaveLength(3);
+    await expectCode(registerOrganisation(ctx.db, { ...actor, ip: "203.0.113.99" }, input, "sv"), "too_many_attempts");
+    expect(await outbox(ctx.db)).toHaveLength(3);
   });
 });

@@ -84,7 +84,7 @@ export async function verifyEmail(db: Db, actor: Actor, token: string) {
  * by a new one (rotation at the change of privilege) that records when the factor was given.
  */
 export async function completeTwoFactor(db: Db, actor: Actor, session: AuthSession, input: { code: string }) {
-  await assertNotThrottled(db, [["twoFactorUser", session.userId]]);
+  await assertNotThrottled(db, [["twoFactorUser", session.userId], ["twoFactorIp", actor.ip ?? "unknown"]]);
   const code = input.code.trim();
   const viaRecovery = !/^\d[\d\s]*$/.test(code);
   const ok = viaRecovery ? await useRecoveryCode(db, session.userId, code) : await checkTotpCode(db, session.userId, code);
@@ -92,6 +92,7 @@ export async function completeTwoFactor(db: Db, actor: Actor, session: AuthSessi
   const self = { ...actor, userId: session.userId, label: user.email };
   if (!ok) {
     await hit(db, "twoFactorUser", session.userId);
+    await hit(db, "twoFactorIp", actor.ip ?? "unknown");
     await recordAudit(db, self, { action: "auth.two_factor_failed", targetType: "user", targetId: session.userId });
     throw new AppError("code_invalid", 400, { fieldErrors: { code: "code_invalid" } });
   }
@@ -109,10 +110,11 @@ export async function completeTwoFactor(db: Db, actor: Actor, session: AuthSessi
 
 /** Step-up: a fresh second factor within an existing session, before a sensitive action. */
 export async function confirmSecondFactor(db: Db, actor: Actor, session: AuthSession, code: string) {
-  await assertNotThrottled(db, [["twoFactorUser", session.userId]]);
+  await assertNotThrottled(db, [["twoFactorUser", session.userId], ["twoFactorIp", actor.ip ?? "unknown"]]);
   const ok = await checkTotpCode(db, session.userId, code);
   if (!ok) {
     await hit(db, "twoFactorUser", session.userId);
+    await hit(db, "twoFactorIp", actor.ip ?? "unknown");
     throw new AppError("code_invalid", 400, { fieldErrors: { code: "code_invalid" } });
   }
   await markSessionTwoFactor(db, session.key);

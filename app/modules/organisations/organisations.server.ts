@@ -153,6 +153,8 @@ export async function registerOrganisation(db: Db, actor: Actor, input: Registra
   await assertOrgNumberFree(db, input.country, orgNumber);
   const policy = await checkPasswordPolicy(input.password, { email: input.email, name: input.name });
   if (policy) throw new AppError(policy, 400, { fieldErrors: { password: policy } });
+  // Counted per e-mail address too, once the form is valid: nobody can flood someone's inbox.
+  await consume(db, "registerAccount", input.email.toLowerCase());
 
   const existing = await findUserByEmail(db, input.email);
   if (existing) {
