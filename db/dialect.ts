@@ -19,8 +19,31 @@ export function configureSqlite(sqlite: SQLite.Database): SQLite.Database {
   return sqlite;
 }
 
+/** Kysely prepares every query anew; better-sqlite3 statements can be reused, so keep the recent ones. */
+function withStatementCache(sqlite: SQLite.Database, max = 200): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (source: string) => {
+    let stmt = cache.get(source);
+    if (stmt) {
+      cache.delete(source);
+    } else {
+      stmt = sqlite.prepare(source);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, stmt);
+    return stmt;
+  };
+  return new Proxy(sqlite, {
+    get(target, prop) {
+      if (prop === "prepare") return prepare;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 export function createSqliteDb(sqlite: SQLite.Database): Db {
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: configureSqlite(sqlite) }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(configureSqlite(sqlite)) }) });
 }
 
 /**

@@ -97,7 +97,9 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
   });
 
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false }));
-  app.use(express.static(publicDir, { maxAge: "1h", index: false }));
+  // Only paths that look like files can be static: pages skip the file-system look-up.
+  const serveStatic = express.static(publicDir, { maxAge: "1h", index: false });
+  app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? serveStatic(req, res, next) : next()));
 
   app.use((_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");

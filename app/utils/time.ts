@@ -5,12 +5,23 @@ export const TIME_ZONE = "Europe/Stockholm";
 
 const localeOf = (language: string) => (language === "en" ? "en-GB" : "sv-SE");
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+function formatter(kind: "date" | "datetime", language: string): Intl.DateTimeFormat {
+  const key = `${kind}:${localeOf(language)}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(localeOf(language), kind === "date" ? { dateStyle: "medium", timeZone: TIME_ZONE } : { dateStyle: "medium", timeStyle: "short", timeZone: TIME_ZONE });
+    formats.set(key, f);
+  }
+  return f;
+}
+
 export function formatDateTime(value: number, language: string): string {
-  return new Intl.DateTimeFormat(localeOf(language), { dateStyle: "medium", timeStyle: "short", timeZone: TIME_ZONE }).format(value);
+  return formatter("datetime", language).format(value);
 }
 
 export function formatDate(value: number, language: string): string {
-  return new Intl.DateTimeFormat(localeOf(language), { dateStyle: "medium", timeZone: TIME_ZONE }).format(value);
+  return formatter("date", language).format(value);
 }
 
 function offsetMinutes(at: number): number {

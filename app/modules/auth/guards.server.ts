@@ -6,7 +6,7 @@ import { getEnv } from "~/utils/env.server";
 import { httpError } from "~/utils/http.server";
 import { can, staffCan, type Permission, type StaffPermission } from "./permissions";
 import { validateSession, type AuthSession } from "./session.server";
-import { getUserById, type CurrentUser } from "./users.server";
+import type { CurrentUser } from "./users.server";
 
 export interface GuardArgs {
   request: Request;
@@ -25,10 +25,7 @@ export function getAuth({ request, context }: GuardArgs): Promise<Auth | null> {
   let pending = cache.get(context);
   if (!pending) {
     pending = (async () => {
-      const session = await validateSession(context.db, request);
-      if (!session) return null;
-      const user = await getUserById(context.db, session.userId);
-      return user ? { user, session } : null;
+      return validateSession(context.db, request);
     })();
     cache.set(context, pending);
   }

@@ -11,14 +11,16 @@ import type { Db } from "#db/dialect";
 import type { SessionTable } from "#db/schema";
 import { sha256Hex } from "~/utils/crypto.server";
 import { getEnv } from "~/utils/env.server";
+import { currentUserColumns, toCurrentUser, type CurrentUser } from "./users.server";
 
 type SessionAttributes = Pick<SessionTable, "created_at" | "two_factor_at" | "active_organisation_id" | "ip" | "user_agent">;
+type UserAttributes = { user: CurrentUser };
 
 declare module "lucia" {
   interface Register {
-    Lucia: Lucia<SessionAttributes, Record<never, never>>;
+    Lucia: Lucia<SessionAttributes, UserAttributes>;
     DatabaseSessionAttributes: SessionAttributes;
-    DatabaseUserAttributes: Record<never, never>;
+    DatabaseUserAttributes: UserAttributes;
   }
 }
 
@@ -27,6 +29,7 @@ class HashedSessionAdapter implements Adapter {
   constructor(private readonly db: Db) {}
 
   async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+    // One query for the session and its (active) user.
     const row = await this.db
       .selectFrom("session")
       .innerJoin("user", "user.id", "session.user_id")
@@ -38,6 +41,7 @@ class HashedSessionAdapter implements Adapter {
         "session.active_organisation_id",
         "session.ip",
         "session.user_agent",
+        ...currentUserColumns.map((c) => `user.${c}` as const),
       ])
       .where("session.id", "=", sha256Hex(sessionId))
       .where("user.disabled_at", "is", null)
@@ -56,7 +60,7 @@ class HashedSessionAdapter implements Adapter {
           user_agent: row.user_agent,
         },
       },
-      { id: row.user_id, attributes: {} },
+      { id: row.user_id, attributes: { user: toCurrentUser(row) } },
     ];
   }
 
@@ -100,7 +104,7 @@ class HashedSessionAdapter implements Adapter {
   }
 }
 
-const instances = new WeakMap<Db, Lucia<SessionAttributes, Record<never, never>>>();
+const instances = new WeakMap<Db, Lucia<SessionAttributes, UserAttributes>>();
 
 function lucia(db: Db) {
   let instance = instances.get(db);
@@ -117,6 +121,7 @@ function lucia(db: Db) {
         attributes: { secure: env.isProduction, sameSite: "lax" },
       },
       getSessionAttributes: (attributes) => attributes,
+      getUserAttributes: (attributes) => attributes,
     });
     instances.set(db, instance);
   }
@@ -179,11 +184,11 @@ export async function createSession(db: Db, userId: string, meta: NewSessionMeta
   };
 }
 
-/** Validates the request's session: idle and absolute lifetimes, sliding renewal. */
-export async function validateSession(db: Db, request: Request): Promise<AuthSession | null> {
+/** Validates the request's session (idle and absolute lifetimes, sliding renewal); with its user. */
+export async function validateSession(db: Db, request: Request): Promise<{ session: AuthSession; user: CurrentUser } | null> {
   const sessionId = lucia(db).readSessionCookie(request.headers.get("Cookie") ?? "");
   if (!sessionId) return null;
-  const { session } = await lucia(db).validateSession(sessionId);
+  const { session, user } = await lucia(db).validateSession(sessionId);
   if (!session) return null;
   const absoluteMs = getEnv().SESSION_ABSOLUTE_HOURS * 3_600_000;
   if (Date.now() - session.created_at > absoluteMs) {
@@ -191,12 +196,15 @@ export async function validateSession(db: Db, request: Request): Promise<AuthSes
     return null;
   }
   return {
-    key: sha256Hex(sessionId),
-    userId: session.userId,
-    createdAt: session.created_at,
-    expiresAt: session.expiresAt.getTime(),
-    twoFactorAt: session.two_factor_at,
-    activeOrganisationId: session.active_organisation_id,
+    session: {
+      key: sha256Hex(sessionId),
+      userId: session.userId,
+      createdAt: session.created_at,
+      expiresAt: session.expiresAt.getTime(),
+      twoFactorAt: session.two_factor_at,
+      activeOrganisationId: session.active_organisation_id,
+    },
+    user: user.user,
   };
 }
 

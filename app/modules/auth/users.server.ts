@@ -1,5 +1,5 @@
 import type { Db } from "#db/dialect";
-import type { StaffRole } from "#db/schema";
+import type { StaffRole, UserTable } from "#db/schema";
 import { toLanguage, type Language } from "~/modules/i18n/i18n";
 import { newId } from "~/utils/ids";
 
@@ -13,14 +13,11 @@ export interface CurrentUser {
   totpEnabled: boolean;
 }
 
-export async function getUserById(db: Db, id: string): Promise<CurrentUser | null> {
-  const row = await db
-    .selectFrom("user")
-    .select(["id", "email", "name", "locale", "staff_role", "email_verified_at", "totp_enabled_at"])
-    .where("id", "=", id)
-    .where("disabled_at", "is", null)
-    .executeTakeFirst();
-  if (!row) return null;
+export const currentUserColumns = ["id", "email", "name", "locale", "staff_role", "email_verified_at", "totp_enabled_at"] as const;
+
+type CurrentUserRow = Pick<UserTable, (typeof currentUserColumns)[number]>;
+
+export function toCurrentUser(row: CurrentUserRow): CurrentUser {
   return {
     id: row.id,
     email: row.email,

@@ -35,7 +35,13 @@ export async function getT(language: Language): Promise<TFunction> {
 }
 
 /** A per-request instance for rendering React on the server. */
+const perLanguage = new Map<Language, ReturnType<typeof serverI18n.cloneInstance>>();
 export async function createRequestI18n(language: Language) {
   await ready;
-  return serverI18n.cloneInstance({ lng: language });
+  let instance = perLanguage.get(language);
+  if (!instance) {
+    instance = serverI18n.cloneInstance({ lng: language });
+    perLanguage.set(language, instance);
+  }
+  return instance;
 }
