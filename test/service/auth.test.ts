@@ -46,6 +46,14 @@ describe("sign-in", () => {
     expect((await login(ctx.db, actor, { email: user.email, password: PASSWORD })).kind).toBe("signed_in");
   });
 
+  it("cannot be outrun by parallel password guesses", async () => {
+    const user = await createUser(ctx.db);
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => login(ctx.db, actor, { email: user.email, password: "not the password" })));
+    const codes = results.map((r) => (r.status === "rejected" && r.reason instanceof AppError ? r.reason.code : "other"));
+    expect(codes.filter((c) => c === "login_failed")).toHaveLength(5);
+    expect(codes.filter((c) => c === "too_many_attempts")).toHaveLength(7);
+  });
+
   it("throttles one address trying many accounts", async () => {
     for (let i = 0; i < 30; i++) await login(ctx.db, actor, { email: `guess${i}@example.test`, password: "whatever it is" }).catch(() => undefined);
     const user = await createUser(ctx.db);
@@ -149,7 +157,7 @@ describe("two-factor sign-in", () => {
     if (signedIn.kind !== "signed_in") throw new Error("expected sign-in");
     expect(signedIn.needsTwoFactor).toBe(true);
     const code = currentTotpCode(enrolment.secret);
-    const rotated = await completeTwoFactor(ctx.db, actor, signedIn.session, { code });
+    const rotated = await completeTwoFactor(ctx.db, actor, signedIn.session, code);
     expect(rotated.session.key).not.toBe(signedIn.session.key);
     expect(rotated.session.twoFactorAt).not.toBeNull();
     expect(await validateSession(ctx.db, requestWith(signedIn.cookie))).toBeNull();
@@ -157,18 +165,27 @@ describe("two-factor sign-in", () => {
     // The same code cannot be replayed; a recovery code works exactly once.
     const again = await login(ctx.db, actor, { email: user.email, password: PASSWORD });
     if (again.kind !== "signed_in") throw new Error("expected sign-in");
-    await expectCode(completeTwoFactor(ctx.db, actor, again.session, { code }), "code_invalid");
-    await completeTwoFactor(ctx.db, actor, again.session, { code: codes[0]! });
+    await expectCode(completeTwoFactor(ctx.db, actor, again.session, code), "code_invalid");
+    await completeTwoFactor(ctx.db, actor, again.session, codes[0]!);
     const third = await login(ctx.db, actor, { email: user.email, password: PASSWORD });
     if (third.kind !== "signed_in") throw new Error("expected sign-in");
-    await expectCode(completeTwoFactor(ctx.db, actor, third.session, { code: codes[0]! }), "code_invalid");
+    await expectCode(completeTwoFactor(ctx.db, actor, third.session, codes[0]!), "code_invalid");
   });
 
   it("throttles wrong codes", async () => {
     const user = await createUser(ctx.db, { totp: true });
     const { session } = await createSession(ctx.db, user.id, { ip: null, userAgent: null });
-    for (let i = 0; i < 5; i++) await expectCode(completeTwoFactor(ctx.db, actor, session, { code: "123456" }), "code_invalid");
-    await expectCode(completeTwoFactor(ctx.db, actor, session, { code: currentTotpCode(TOTP_SECRET) }), "too_many_attempts");
+    for (let i = 0; i < 5; i++) await expectCode(completeTwoFactor(ctx.db, actor, session, "123456"), "code_invalid");
+    await expectCode(completeTwoFactor(ctx.db, actor, session, currentTotpCode(TOTP_SECRET)), "too_many_attempts");
+  });
+
+  it("cannot be outrun by parallel guesses: of 20 at once, only the limit are checked", async () => {
+    const user = await createUser(ctx.db, { totp: true });
+    const { session } = await createSession(ctx.db, user.id, { ip: null, userAgent: null });
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => completeTwoFactor(ctx.db, actor, session, "123456")));
+    const codes = results.map((r) => (r.status === "rejected" && r.reason instanceof AppError ? r.reason.code : "other"));
+    expect(codes.filter((c) => c === "code_invalid")).toHaveLength(5);
+    expect(codes.filter((c) => c === "too_many_attempts")).toHaveLength(15);
   });
 
   it("step-up marks the session with a fresh second factor", async () => {

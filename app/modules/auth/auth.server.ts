@@ -6,7 +6,7 @@ import { sha256Hex } from "~/utils/crypto.server";
 import { getEnv } from "~/utils/env.server";
 import { AppError } from "~/utils/errors";
 import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server";
-import { assertNotThrottled, clear, consume, hit } from "./rate-limit.server";
+import { clear, consume } from "./rate-limit.server";
 import { createSession, endUserSessions, markSessionTwoFactor, type AuthSession } from "./session.server";
 import { beginTotpEnrolment, checkTotpCode, replaceRecoveryCodes, useRecoveryCode } from "./totp.server";
 import { consumeToken, createToken } from "./tokens.server";
@@ -23,12 +23,10 @@ export type LoginResult =
 export async function login(db: Db, actor: Actor, input: { email: string; password: string }): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase();
   const ip = actor.ip ?? "unknown";
-  await assertNotThrottled(db, [["loginAccount", email], ["loginIp", ip]]);
-  await hit(db, "loginIp", ip);
+  await consume(db, [["loginAccount", email], ["loginIp", ip]]);
   const user = await findUserByEmail(db, email);
   const ok = user?.password_hash && user.disabled_at === null ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDummy(input.password);
   if (!user || !ok) {
-    await hit(db, "loginAccount", email);
     await recordAudit(db, { ...actor, label: email }, { action: "auth.login_failed", targetType: "user", targetId: user?.id ?? null });
     throw new AppError("login_failed", 400);
   }
@@ -52,7 +50,7 @@ export async function login(db: Db, actor: Actor, input: { email: string; passwo
 
 async function resendVerification(db: Db, user: { id: string; email: string; name: string; locale: string }) {
   try {
-    await consume(db, "verifyResendAccount", user.email);
+    await consume(db, [["verifyResendAccount", user.email]]);
   } catch {
     return; // a link was sent recently; it still works
   }
@@ -83,16 +81,14 @@ export async function verifyEmail(db: Db, actor: Actor, token: string) {
  * The second step of sign-in: a TOTP code or a recovery code. On success the session is replaced
  * by a new one (rotation at the change of privilege) that records when the factor was given.
  */
-export async function completeTwoFactor(db: Db, actor: Actor, session: AuthSession, input: { code: string }) {
-  await assertNotThrottled(db, [["twoFactorUser", session.userId], ["twoFactorIp", actor.ip ?? "unknown"]]);
-  const code = input.code.trim();
+export async function completeTwoFactor(db: Db, actor: Actor, session: AuthSession, codeInput: string) {
+  await consume(db, [["twoFactorUser", session.userId], ["twoFactorIp", actor.ip ?? "unknown"]]);
+  const code = codeInput.trim();
   const viaRecovery = !/^\d[\d\s]*$/.test(code);
   const ok = viaRecovery ? await useRecoveryCode(db, session.userId, code) : await checkTotpCode(db, session.userId, code);
   const user = await db.selectFrom("user").select(["email"]).where("id", "=", session.userId).executeTakeFirstOrThrow();
   const self = { ...actor, userId: session.userId, label: user.email };
   if (!ok) {
-    await hit(db, "twoFactorUser", session.userId);
-    await hit(db, "twoFactorIp", actor.ip ?? "unknown");
     await recordAudit(db, self, { action: "auth.two_factor_failed", targetType: "user", targetId: session.userId });
     throw new AppError("code_invalid", 400, { fieldErrors: { code: "code_invalid" } });
   }
@@ -110,11 +106,9 @@ export async function completeTwoFactor(db: Db, actor: Actor, session: AuthSessi
 
 /** Step-up: a fresh second factor within an existing session, before a sensitive action. */
 export async function confirmSecondFactor(db: Db, actor: Actor, session: AuthSession, code: string) {
-  await assertNotThrottled(db, [["twoFactorUser", session.userId], ["twoFactorIp", actor.ip ?? "unknown"]]);
+  await consume(db, [["twoFactorUser", session.userId], ["twoFactorIp", actor.ip ?? "unknown"]]);
   const ok = await checkTotpCode(db, session.userId, code);
   if (!ok) {
-    await hit(db, "twoFactorUser", session.userId);
-    await hit(db, "twoFactorIp", actor.ip ?? "unknown");
     throw new AppError("code_invalid", 400, { fieldErrors: { code: "code_invalid" } });
   }
   await markSessionTwoFactor(db, session.key);
@@ -126,10 +120,10 @@ export async function confirmSecondFactor(db: Db, actor: Actor, session: AuthSes
  * account; only an existing, active account gets a mail.
  */
 export async function requestPasswordReset(db: Db, actor: Actor, email: string) {
-  await consume(db, "resetIp", actor.ip ?? "unknown");
+  await consume(db, [["resetIp", actor.ip ?? "unknown"]]);
   const user = await findUserByEmail(db, email);
   try {
-    await consume(db, "resetAccount", email.toLowerCase());
+    await consume(db, [["resetAccount", email.toLowerCase()]]);
   } catch {
     return; // silently: a throttled account must look like any other
   }
@@ -177,7 +171,7 @@ export async function resetPassword(db: Db, actor: Actor, token: string, passwor
 
 /** Changes the password of a signed-in user; their other sessions end. */
 export async function changePassword(db: Db, actor: Actor, session: AuthSession, input: { currentPassword: string; newPassword: string }) {
-  await consume(db, "passwordChangeUser", session.userId);
+  await consume(db, [["passwordChangeUser", session.userId]]);
   const user = await db.selectFrom("user").selectAll().where("id", "=", session.userId).executeTakeFirstOrThrow();
   if (!user.password_hash || !(await verifyPassword(user.password_hash, input.currentPassword))) {
     throw new AppError("current_password_wrong", 400, { fieldErrors: { currentPassword: "current_password_wrong" } });
@@ -197,11 +191,10 @@ export { beginTotpEnrolment };
 
 /** Turns on two-factor sign-in once the user proves their app shows the right code. */
 export async function enableTwoFactor(db: Db, actor: Actor, session: AuthSession, code: string): Promise<string[]> {
-  await assertNotThrottled(db, [["twoFactorUser", session.userId]]);
+  await consume(db, [["twoFactorUser", session.userId], ["twoFactorIp", actor.ip ?? "unknown"]]);
   const user = await db.selectFrom("user").select(["totp_enabled_at", "totp_secret"]).where("id", "=", session.userId).executeTakeFirstOrThrow();
   if (user.totp_enabled_at !== null) throw new AppError("two_factor_already_enabled", 409);
   if (!(await checkTotpCode(db, session.userId, code))) {
-    await hit(db, "twoFactorUser", session.userId);
     throw new AppError("code_invalid", 400, { fieldErrors: { code: "code_invalid" } });
   }
   return db.transaction().execute(async (trx) => {

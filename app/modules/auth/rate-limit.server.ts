@@ -34,47 +34,55 @@ function ruleOf(name: RateRuleName): RateRule {
 
 const keyOf = (name: RateRuleName, subject: string) => `${name}:${subject}`.slice(0, 191);
 
-/** How long until `subject` may try again under `name`, or 0 when it may now. Does not count. */
-export async function retryAfter(db: Db, name: RateRuleName, subject: string): Promise<number> {
-  const rule = ruleOf(name);
-  const row = await db.selectFrom("rate_limit").select(["count", "reset_at"]).where("key", "=", keyOf(name, subject)).executeTakeFirst();
-  const now = Date.now();
-  if (!row || Number(row.reset_at) <= now || row.count < rule.limit) return 0;
-  return Number(row.reset_at) - now;
+/**
+ * Counts one attempt (fixed window) and returns the count including it. The upsert and the read share
+ * a transaction: the upsert's row lock (MySQL) or the single writer (SQLite) makes the count exact
+ * under concurrency, so the n-th of many parallel attempts sees n.
+ */
+async function hit(db: Db, name: RateRuleName, subject: string): Promise<{ count: number; resetAt: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute((trx) => hitIn(trx, name, subject));
+    } catch (error) {
+      // Two first attempts on a new key can deadlock on MySQL's insert locks: one is retried.
+      if (attempt >= 3 || (error as { code?: string }).code !== "ER_LOCK_DEADLOCK") throw error;
+    }
+  }
 }
 
-/** Counts one attempt (fixed window, atomic on both engines). */
-export async function hit(db: Db, name: RateRuleName, subject: string): Promise<void> {
+async function hitIn(db: Db, name: RateRuleName, subject: string): Promise<{ count: number; resetAt: number }> {
   const rule = ruleOf(name);
   const now = Date.now();
+  const key = keyOf(name, subject);
   await upsert(
     db,
     "rate_limit",
-    { key: keyOf(name, subject), count: 1, reset_at: now + rule.windowMs },
+    { key, count: 1, reset_at: now + rule.windowMs },
     ["key"],
     (eb) => ({
       count: eb.case().when("reset_at", "<=", now).then(1).else(eb("count", "+", 1)).end(),
       reset_at: eb.case().when("reset_at", "<=", now).then(now + rule.windowMs).else(eb.ref("reset_at")).end(),
     }),
   );
+  const row = await db.selectFrom("rate_limit").select(["count", "reset_at"]).where("key", "=", key).executeTakeFirst();
+  return { count: Number(row?.count ?? 1), resetAt: Number(row?.reset_at ?? now + rule.windowMs) };
 }
 
+/**
+ * Counts an attempt under each throttle FIRST, then refuses it when any count is over its limit, so
+ * that parallel requests cannot all slip through between a check and a count: of N concurrent
+ * attempts at most `limit` proceed. Throws a translated 429 saying how many minutes to wait.
+ */
+export async function consume(db: Db, checks: [RateRuleName, string][]): Promise<void> {
+  let wait = 0;
+  for (const [name, subject] of checks) {
+    const { count, resetAt } = await hit(db, name, subject);
+    if (count > ruleOf(name).limit) wait = Math.max(wait, resetAt - Date.now());
+  }
+  if (wait > 0) throw new AppError("too_many_attempts", 429, { params: { minutes: Math.max(1, Math.ceil(wait / MINUTE)) } });
+}
+
+/** Forgets the attempts of a subject (a successful sign-in clears its account's failures). */
 export async function clear(db: Db, name: RateRuleName, subject: string): Promise<void> {
   await db.deleteFrom("rate_limit").where("key", "=", keyOf(name, subject)).execute();
-}
-
-/** Throws a translated 429 when any of the given throttles is exhausted. */
-export async function assertNotThrottled(db: Db, checks: [RateRuleName, string][]): Promise<void> {
-  for (const [name, subject] of checks) {
-    const wait = await retryAfter(db, name, subject);
-    if (wait > 0) {
-      throw new AppError("too_many_attempts", 429, { params: { minutes: Math.max(1, Math.ceil(wait / MINUTE)) } });
-    }
-  }
-}
-
-/** Counts an attempt and throws when it was one too many. */
-export async function consume(db: Db, name: RateRuleName, subject: string): Promise<void> {
-  await assertNotThrottled(db, [[name, subject]]);
-  await hit(db, name, subject);
 }

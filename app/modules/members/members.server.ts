@@ -127,7 +127,7 @@ export async function inviteMember(
   input: { email: string; roles: Role[] },
   inviter: { name: string; language: Language },
 ) {
-  await consume(db, "inviteOrg", organisationId);
+  await consume(db, [["inviteOrg", organisationId]]);
   return db.transaction().execute(async (trx) => {
     const already = await trx
       .selectFrom("membership")
@@ -192,7 +192,7 @@ export async function revokeInvitation(db: Db, actor: Actor, organisationId: str
 }
 
 export async function resendInvitation(db: Db, actor: Actor, organisationId: string, invitationId: string, inviter: { name: string; language: Language }) {
-  await consume(db, "inviteOrg", organisationId);
+  await consume(db, [["inviteOrg", organisationId]]);
   await db.transaction().execute(async (trx) => {
     const inv = await pendingInvitationOf(trx, organisationId, invitationId);
     await sendInvitation(trx, { id: inv.id, email: inv.email, organisationId }, inviter.name, inviter.language);

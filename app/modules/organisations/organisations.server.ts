@@ -148,13 +148,13 @@ export interface RegistrationInput extends OrganisationInput {
  * never reveals whether an address is registered.
  */
 export async function registerOrganisation(db: Db, actor: Actor, input: RegistrationInput, language: Language) {
-  await consume(db, "registerIp", actor.ip ?? "unknown");
+  await consume(db, [["registerIp", actor.ip ?? "unknown"]]);
   const orgNumber = checkedOrgNumber(input);
   await assertOrgNumberFree(db, input.country, orgNumber);
   const policy = await checkPasswordPolicy(input.password, { email: input.email, name: input.name });
   if (policy) throw new AppError(policy, 400, { fieldErrors: { password: policy } });
   // Counted per e-mail address too, once the form is valid: nobody can flood someone's inbox.
-  await consume(db, "registerAccount", input.email.toLowerCase());
+  await consume(db, [["registerAccount", input.email.toLowerCase()]]);
 
   const existing = await findUserByEmail(db, input.email);
   if (existing) {
@@ -189,7 +189,7 @@ export async function registerOrganisation(db: Db, actor: Actor, input: Registra
 
 /** A signed-in company user registers a further company, of which they become the admin. */
 export async function registerAdditionalOrganisation(db: Db, actor: Actor & { userId: string }, input: OrganisationInput) {
-  await consume(db, "registerIp", actor.ip ?? "unknown");
+  await consume(db, [["registerIp", actor.ip ?? "unknown"]]);
   const orgNumber = checkedOrgNumber(input);
   await assertOrgNumberFree(db, input.country, orgNumber);
   return db.transaction().execute(async (trx) => {

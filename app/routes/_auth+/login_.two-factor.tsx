@@ -27,7 +27,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const auth = await pendingAuth(args);
   return handleForm(args.request, codeSchema, async (input) => {
-    const { cookie } = await completeTwoFactor(args.context.db, actorOf(args, auth.user), auth.session, input);
+    const { cookie } = await completeTwoFactor(args.context.db, actorOf(args, auth.user), auth.session, input.code);
     forgetAuth(args.context);
     return redirectWithCookies(safeRedirectPath(input.redirectTo, auth.user.staffRole ? "/staff" : "/app"), [cookie]);
   });
