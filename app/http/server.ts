@@ -89,6 +89,11 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
       res.status(403).type("text/plain; charset=utf-8").send("403 – Förfrågan kom inte från portalen. / The request did not come from the portal.");
       return;
     }
+    // Bodies must declare their length: a chunked body of unknown size would be buffered whole.
+    if (!["GET", "HEAD", "OPTIONS"].includes(req.method) && req.get("transfer-encoding") && !req.get("content-length")) {
+      res.status(411).set("Connection", "close").type("text/plain; charset=utf-8").send("411 – Ange längden. / Length required.");
+      return;
+    }
     if (Number(req.get("content-length") ?? 0) > MAX_BODY_BYTES) {
       res.status(413).set("Connection", "close").type("text/plain; charset=utf-8").send("413 – För stor förfrågan. / Request too large.");
       return;

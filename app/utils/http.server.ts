@@ -10,8 +10,16 @@ export function httpError(status: number, code: string) {
  * (no open redirects).
  */
 export function safeRedirectPath(to: unknown, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  // Browsers drop tabs and newlines from URLs and read "\\" as "/": "/\t/evil.example" would become
+  // "//evil.example". Only a plain path that stays on this origin is followed.
+  if (typeof to !== "string" || !to.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  const base = "http://portal.invalid";
+  try {
+    const url = new URL(to, base);
+    return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 export function redirectWithCookies(to: string, cookies: string[]) {

@@ -9,7 +9,7 @@ export const logger = pino({
   level: getEnv().LOG_LEVEL,
   base: { service: "partnerportalen" },
   redact: {
-    paths: ["password", "*.password", "token", "*.token", "code", "*.code", "headers.cookie", "headers.authorization", "req.headers.cookie", "req.headers.authorization"],
+    paths: ["password", "*.password", "token", "*.token", "code", "*.code", "headers.cookie", "headers.authorization", "req.headers.cookie", "req.headers.authorization", "err.sql", "err.parameters", "err.values"],
     censor: "[redacted]",
   },
 });

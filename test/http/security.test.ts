@@ -70,6 +70,17 @@ describe("HTTP security", () => {
     expect(await res.text()).toContain("Sidan finns inte");
   });
 
+  it("refuses a body of undeclared length (chunked), which would otherwise be buffered whole", async () => {
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("email=a%40b.se"));
+        controller.close();
+      },
+    });
+    const res = await server.fetch("/forgot-password", { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded" }, duplex: "half" } as RequestInit);
+    expect(res.status).toBe(411);
+  });
+
   it("refuses oversized requests", async () => {
     const res = await server.fetch("/login", { method: "POST", body: "x".repeat(1024 * 1024 + 10), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     expect(res.status).toBe(413);

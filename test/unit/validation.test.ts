@@ -78,6 +78,11 @@ describe("redirects after sign-in", () => {
     expect(safeRedirectPath("/\\evil.example")).toBe("/");
     expect(safeRedirectPath("https://evil.example")).toBe("/");
     expect(safeRedirectPath(undefined, "/app")).toBe("/app");
+    expect(safeRedirectPath("/\t/evil.example/x")).toBe("/");
+    expect(safeRedirectPath("/\n/evil.example")).toBe("/");
+    expect(safeRedirectPath("/app\\..\\evil")).toBe("/");
+    expect(safeRedirectPath("/%2F%2Fevil.example")).toBe("/%2F%2Fevil.example");
+    expect(safeRedirectPath("/app/members?x=1#top")).toBe("/app/members?x=1#top");
   });
 });
 

@@ -8,8 +8,7 @@ export const createStaffSchema = z.object({
   role: z.enum(STAFF_ROLES),
 });
 
-export const staffChangeSchema = z.object({
-  intent: z.enum(["set_role", "disable", "enable"]),
-  userId: z.string().min(1).max(64),
-  role: z.enum(STAFF_ROLES).optional(),
-}).transform((v) => ({ ...v, role: v.role ?? "staff" }));
+export const staffChangeSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("set_role"), userId: z.string().min(1).max(64), role: z.enum(STAFF_ROLES) }),
+  z.object({ intent: z.enum(["disable", "enable"]), userId: z.string().min(1).max(64) }),
+]);
