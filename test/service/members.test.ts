@@ -100,6 +100,24 @@ describe("members and roles", () => {
     expect(await auditActions(ctx.db, organisation.id)).toEqual(["member.roles_changed", "member.roles_changed"]);
   });
 
+  it("keeps an admin even when two admins are demoted and removed at the same moment", async () => {
+    for (let round = 0; round < 5; round++) {
+      const { organisation, members } = await createCompany(ctx.db);
+      const admin = actorFor(members.org_admin);
+      await changeMemberRoles(ctx.db, admin, organisation.id, members.engineer.membershipId, ["org_admin"]);
+      const results = await Promise.allSettled([
+        changeMemberRoles(ctx.db, admin, organisation.id, members.org_admin.membershipId, ["compliance_officer"]),
+        removeMember(ctx.db, admin, organisation.id, members.engineer.membershipId),
+      ]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+      expect(rejected.reason).toBeInstanceOf(AppError);
+      expect(rejected.reason.code).toBe("last_admin");
+      const admins = (await listMembers(ctx.db, organisation.id)).filter((m) => m.roles.includes("org_admin"));
+      expect(admins).toHaveLength(1);
+    }
+  });
+
   it("a company cannot touch another company's members or invitations", async () => {
     const a = await createCompany(ctx.db);
     const b = await createCompany(ctx.db);

@@ -1,4 +1,6 @@
+import { sql } from "kysely";
 import type { Db } from "#db/dialect";
+import { lockRows } from "#db/lock";
 import { fromJson, toJson } from "#db/json";
 import type { Role } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
@@ -297,6 +299,7 @@ async function membershipOf(db: Db, organisationId: string, membershipId: string
 /** Changes a member's roles; the organisation always keeps at least one admin. */
 export async function changeMemberRoles(db: Db, actor: Actor, organisationId: string, membershipId: string, roles: Role[]) {
   await db.transaction().execute(async (trx) => {
+    await lockRows(trx, { table: "organisation", where: sql`id = ${organisationId}` });
     const member = await membershipOf(trx, organisationId, membershipId);
     await trx.deleteFrom("membership_role").where("membership_id", "=", membershipId).execute();
     await trx.insertInto("membership_role").values(sortRoles(roles).map((role) => ({ membership_id: membershipId, role }))).execute();
@@ -314,6 +317,7 @@ export async function changeMemberRoles(db: Db, actor: Actor, organisationId: st
 /** Removes a member (their sessions keep the account, not the organisation); never the last admin. */
 export async function removeMember(db: Db, actor: Actor, organisationId: string, membershipId: string) {
   await db.transaction().execute(async (trx) => {
+    await lockRows(trx, { table: "organisation", where: sql`id = ${organisationId}` });
     const member = await membershipOf(trx, organisationId, membershipId);
     await trx.deleteFrom("membership").where("id", "=", membershipId).execute();
     if ((await adminCount(trx, organisationId)) === 0) throw new AppError("last_admin", 409);

@@ -1,4 +1,6 @@
+import { sql } from "kysely";
 import type { Db } from "#db/dialect";
+import { lockRows } from "#db/lock";
 import type { StaffRole } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { createToken } from "~/modules/auth/tokens.server";
@@ -62,6 +64,7 @@ async function staffMember(db: Db, userId: string) {
 
 export async function changeStaffRole(db: Db, actor: Actor, userId: string, role: StaffRole) {
   await db.transaction().execute(async (trx) => {
+    await lockRows(trx, { table: "user", where: sql`staff_role IS NOT NULL` });
     const member = await staffMember(trx, userId);
     await trx.updateTable("user").set({ staff_role: role, updated_at: Date.now() }).where("id", "=", userId).execute();
     if ((await activeAdminCount(trx)) === 0) throw new AppError("last_staff_admin", 409);
@@ -73,6 +76,7 @@ export async function changeStaffRole(db: Db, actor: Actor, userId: string, role
 export async function setStaffDisabled(db: Db, actor: Actor, userId: string, disabled: boolean) {
   if (disabled && actor.userId === userId) throw new AppError("cannot_disable_self", 409);
   await db.transaction().execute(async (trx) => {
+    await lockRows(trx, { table: "user", where: sql`staff_role IS NOT NULL` });
     const member = await staffMember(trx, userId);
     await trx.updateTable("user").set({ disabled_at: disabled ? Date.now() : null, updated_at: Date.now() }).where("id", "=", userId).execute();
     if ((await activeAdminCount(trx)) === 0) throw new AppError("last_staff_admin", 409);
