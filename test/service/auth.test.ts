@@ -113,6 +113,10 @@ describe("password reset", () => {
     expect(await auditActions(ctx.db)).toContain("auth.password_reset");
   });
 
+  it("checks the link before the password, so made-up links cost no hashing", async () => {
+    await expectCode(resetPassword(ctx.db, actor, "made-up-token-aaaaaaaaaaaaaaaaaaaaaaaa", "short"), "token_invalid");
+  });
+
   it("answers an unknown address exactly like a known one, and sends nothing", async () => {
     await requestPasswordReset(ctx.db, actor, "nobody@example.test");
     expect(await outbox(ctx.db)).toHaveLength(0);

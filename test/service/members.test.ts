@@ -84,6 +84,15 @@ describe("members and roles", () => {
     expect(await findInvitation(ctx.db, third.token)).toBeNull();
   });
 
+  it("nobody can join a suspended organisation, even with an invitation sent before", async () => {
+    const { organisation, members } = await createCompany(ctx.db);
+    await inviteMember(ctx.db, actorFor(members.org_admin), organisation.id, { email: "late@example.test", roles: ["engineer"] }, inviter);
+    const { token } = await tokenFromLastMail();
+    await ctx.db.updateTable("organisation").set({ status: "suspended" }).where("id", "=", organisation.id).execute();
+    expect(await findInvitation(ctx.db, token)).toBeNull();
+    await expectCode(acceptInvitationWithNewAccount(ctx.db, systemActor(), token, { name: "Late", password: "a fine long passphrase" }, "sv"), "invitation_invalid");
+  });
+
   it("never lets an organisation lose its last admin", async () => {
     const { organisation, members } = await createCompany(ctx.db);
     const admin = actorFor(members.org_admin);

@@ -2,14 +2,13 @@ import type { Db } from "#db/dialect";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { toLanguage, type Language } from "~/modules/i18n/i18n";
 import { queueMail } from "~/modules/mail/mail.server";
-import { sha256Hex } from "~/utils/crypto.server";
 import { getEnv } from "~/utils/env.server";
 import { AppError } from "~/utils/errors";
 import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server";
 import { clear, consume } from "./rate-limit.server";
 import { createSession, endUserSessions, markSessionTwoFactor, type AuthSession } from "./session.server";
 import { beginTotpEnrolment, checkTotpCode, replaceRecoveryCodes, useRecoveryCode } from "./totp.server";
-import { consumeToken, createToken } from "./tokens.server";
+import { consumeToken, createToken, peekToken } from "./tokens.server";
 import { findUserByEmail } from "./users.server";
 
 export type LoginResult =
@@ -146,13 +145,12 @@ export async function requestPasswordReset(db: Db, actor: Actor, email: string) 
  * a reset link also proves the e-mail address.
  */
 export async function resetPassword(db: Db, actor: Actor, token: string, password: string, purpose: "reset_password" | "set_password" = "reset_password") {
-  const preview = await db
-    .selectFrom("token")
-    .innerJoin("user", "user.id", "token.user_id")
-    .select(["user.email", "user.name"])
-    .where("token.token_hash", "=", sha256Hex(token))
-    .executeTakeFirst();
-  const policy = await checkPasswordPolicy(password, { email: preview?.email, name: preview?.name });
+  await consume(db, [["resetIp", actor.ip ?? "unknown"]]);
+  // The link is checked before any hashing: a flood of made-up tokens costs nothing.
+  const userId = await peekToken(db, token, purpose);
+  if (!userId) throw new AppError("token_invalid", 400);
+  const owner = await db.selectFrom("user").select(["email", "name"]).where("id", "=", userId).executeTakeFirstOrThrow();
+  const policy = await checkPasswordPolicy(password, { email: owner.email, name: owner.name });
   if (policy) throw new AppError(policy, 400, { fieldErrors: { password: policy } });
   const passwordHash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {

@@ -17,11 +17,12 @@ export const RATE_RULES = {
   twoFactorUser: { limit: 5, windowMs: 15 * MINUTE },
   twoFactorIp: { limit: 20, windowMs: 15 * MINUTE },
   resetAccount: { limit: 3, windowMs: 60 * MINUTE },
-  resetIp: { limit: 10, windowMs: 60 * MINUTE },
+  resetIp: { limit: 20, windowMs: 60 * MINUTE },
   registerIp: { limit: 20, windowMs: 60 * MINUTE },
   registerAccount: { limit: 3, windowMs: 60 * MINUTE },
   verifyResendAccount: { limit: 3, windowMs: 60 * MINUTE },
-  inviteOrg: { limit: 50, windowMs: 60 * MINUTE },
+  inviteOrg: { limit: 30, windowMs: 60 * MINUTE },
+  inviteRecipient: { limit: 3, windowMs: 24 * 60 * MINUTE },
   passwordChangeUser: { limit: 5, windowMs: 15 * MINUTE },
 } satisfies Record<string, RateRule>;
 

@@ -5,7 +5,7 @@ import { fromJson, toJson } from "#db/json";
 import type { Role } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { checkPasswordPolicy, hashPassword } from "~/modules/auth/password.server";
-import { ROLES } from "~/modules/auth/permissions";
+import { ACTIVE_STATUSES, ROLES } from "~/modules/auth/permissions";
 import { consume } from "~/modules/auth/rate-limit.server";
 import { findUserByEmail, insertUser } from "~/modules/auth/users.server";
 import { toLanguage, type Language } from "~/modules/i18n/i18n";
@@ -129,7 +129,8 @@ export async function inviteMember(
   input: { email: string; roles: Role[] },
   inviter: { name: string; language: Language },
 ) {
-  await consume(db, [["inviteOrg", organisationId]]);
+  // Per organisation and per recipient: invitations cannot be used to flood anyone's inbox.
+  await consume(db, [["inviteOrg", organisationId], ["inviteRecipient", input.email]]);
   return db.transaction().execute(async (trx) => {
     const already = await trx
       .selectFrom("membership")
@@ -214,6 +215,8 @@ export async function findInvitation(db: Db, token: string) {
     .where("invitation.accepted_at", "is", null)
     .where("invitation.revoked_at", "is", null)
     .where("invitation.expires_at", ">", Date.now())
+    // A suspended, offboarded or rejected organisation changes nothing: nobody can join it.
+    .where("organisation.status", "in", ACTIVE_STATUSES)
     .executeTakeFirst();
   if (!row) return null;
   const account = await findUserByEmail(db, row.email);

@@ -157,6 +157,8 @@ export async function registerOrganisation(db: Db, actor: Actor, input: Registra
   await consume(db, [["registerAccount", input.email.toLowerCase()]]);
 
   const existing = await findUserByEmail(db, input.email);
+  // The password is hashed either way, so the time taken does not tell whether the address is known.
+  const passwordHash = await hashPassword(input.password);
   if (existing) {
     await queueMail(db, {
       to: existing.email,
@@ -168,7 +170,6 @@ export async function registerOrganisation(db: Db, actor: Actor, input: Registra
     return { created: false as const };
   }
 
-  const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
     const userId = await insertUser(trx, { email: input.email, name: input.name, passwordHash, locale: language });
     const userActor = { ...actor, userId, label: input.email };
