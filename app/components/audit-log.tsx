@@ -1,12 +1,14 @@
-import { Form, Link, useLocation } from "@remix-run/react";
+import { Form, Link, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { AuditPage } from "~/modules/audit/audit-page.server";
+import type { RootData } from "~/root";
 import { formatDateTime } from "~/utils/time";
 
 /** The audit log: filters (a GET form, so it works without JavaScript), a table, keyset paging. */
 export function AuditLog({ page, showOrganisation }: { page: AuditPage; showOrganisation: boolean }) {
   const { t, i18n } = useTranslation();
   const location = useLocation();
+  const brand = useRouteLoaderData<RootData>("root")?.brand.name ?? "";
   const nextParams = new URLSearchParams(location.search);
   if (page.next) nextParams.set("before", page.next);
   return (
@@ -62,7 +64,7 @@ export function AuditLog({ page, showOrganisation }: { page: AuditPage; showOrga
               {page.entries.map((e) => (
                 <tr key={e.id}>
                   <td>{formatDateTime(e.at, i18n.language)}</td>
-                  <td className="mono">{e.actor}</td>
+                  <td className="mono">{e.actor ?? (e.actorIsStaff ? t("audit.ngoStaff", { brand }) : "–")}</td>
                   {showOrganisation && (
                     <td>{e.organisationId ? <Link to={`/staff/organisations/${e.organisationId}`}>{e.organisationName ?? e.organisationId}</Link> : "–"}</td>
                   )}

@@ -12,6 +12,7 @@ export function httpError(status: number, code: string) {
 export function safeRedirectPath(to: unknown, fallback = "/"): string {
   // Browsers drop tabs and newlines from URLs and read "\\" as "/": "/\t/evil.example" would become
   // "//evil.example". Only a plain path that stays on this origin is followed.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (typeof to !== "string" || !to.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
   const base = "http://portal.invalid";
   try {

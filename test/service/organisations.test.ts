@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { loadAuditPage } from "~/modules/audit/audit-page.server";
 import { listAuditEvents, recordAudit, systemActor, type Actor } from "~/modules/audit/audit.server";
 import { allowedDecisions, decideOrganisation, getOrganisation, getStatusHistory, listOrganisations } from "~/modules/organisations/organisations.server";
 import { AppError } from "~/utils/errors";
@@ -75,6 +76,16 @@ describe("partner lifecycle", () => {
 });
 
 describe("audit log", () => {
+  it("shows a company that NGO staff decided, but not who or from where", async () => {
+    const { organisation } = await createCompany(ctx.db, { status: "applied" });
+    const staff = await staffActor();
+    await decideOrganisation(ctx.db, staff, organisation.id, "approve", "OK");
+    const companyView = await loadAuditPage(ctx.db, new URL("http://portal.test/app/audit"), { organisationId: organisation.id });
+    expect(companyView.entries[0]).toMatchObject({ action: "organisation.approve", actor: null, actorIsStaff: true, ip: null });
+    const staffView = await loadAuditPage(ctx.db, new URL("http://portal.test/staff/audit"), {});
+    expect(staffView.entries[0]).toMatchObject({ action: "organisation.approve", actor: staff.label, ip: "198.51.100.3" });
+  });
+
   it("is append-only: the database refuses to change or delete an event", async () => {
     await recordAudit(ctx.db, systemActor(), { action: "test.event", details: { a: 1 } });
     await expect(sql`UPDATE audit_event SET action = 'tampered'`.execute(ctx.db)).rejects.toThrow(/append-only/);

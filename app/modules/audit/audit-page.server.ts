@@ -19,15 +19,17 @@ export async function loadAuditPage(db: Db, url: URL, scope: { organisationId?: 
     before: parseAuditCursor(filters.before),
   });
   return {
+    // A company sees that NGO staff acted, not who they are or where they were.
     entries: entries.map((e) => ({
       id: e.id,
       at: e.at,
-      actor: e.actorLabel,
+      actor: scope.organisationId && e.actorIsStaff ? null : e.actorLabel,
+      actorIsStaff: e.actorIsStaff,
       organisationName: e.organisationName,
       organisationId: e.organisationId,
       action: e.action,
       target: e.targetType ? `${e.targetType}${e.targetId ? ` ${e.targetId}` : ""}` : null,
-      ip: e.ip,
+      ip: scope.organisationId && e.actorIsStaff ? null : e.ip,
       details: Object.keys(e.details).length ? JSON.stringify(e.details) : null,
     })),
     next,

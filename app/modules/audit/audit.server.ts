@@ -60,6 +60,7 @@ export interface AuditEntry {
   at: number;
   actorUserId: string | null;
   actorLabel: string | null;
+  actorIsStaff: boolean;
   organisationId: string | null;
   organisationName: string | null;
   action: string;
@@ -76,11 +77,13 @@ export async function listAuditEvents(db: Db, filter: AuditFilter) {
   let query = db
     .selectFrom("audit_event as a")
     .leftJoin("organisation as o", "o.id", "a.organisation_id")
+    .leftJoin("user as u", "u.id", "a.actor_user_id")
     .select([
       "a.id",
       "a.at",
       "a.actor_user_id",
       "a.actor_label",
+      "u.staff_role as actor_staff_role",
       "a.organisation_id",
       "o.name as organisation_name",
       "a.action",
@@ -106,6 +109,7 @@ export async function listAuditEvents(db: Db, filter: AuditFilter) {
     at: Number(r.at),
     actorUserId: r.actor_user_id,
     actorLabel: r.actor_label,
+    actorIsStaff: r.actor_staff_role !== null,
     organisationId: r.organisation_id,
     organisationName: r.organisation_name,
     action: r.action,

@@ -325,6 +325,7 @@ export const en: Translation = {
     from_where: "From where",
     details: "Details",
     paging: "Pages",
+    ngoStaff: "{{brand}} staff",
     older: "Older events",
   },
   account: {

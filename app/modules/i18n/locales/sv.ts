@@ -326,6 +326,7 @@ export const sv = {
     from_where: "Varifrån",
     details: "Detaljer",
     paging: "Sidor",
+    ngoStaff: "Personal på {{brand}}",
     older: "Äldre händelser",
   },
   account: {
