@@ -6,7 +6,7 @@ import { getEnv } from "~/utils/env.server";
 import { AppError } from "~/utils/errors";
 import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server";
 import { clear, consume } from "./rate-limit.server";
-import { createSession, endUserSessions, markSessionTwoFactor, type AuthSession } from "./session.server";
+import { createSession, endUserSession, endUserSessions, markSessionTwoFactor, type AuthSession } from "./session.server";
 import { beginTotpEnrolment, checkTotpCode, replaceRecoveryCodes, useRecoveryCode } from "./totp.server";
 import { consumeToken, createToken, peekToken } from "./tokens.server";
 import { findUserByEmail } from "./users.server";
@@ -92,15 +92,17 @@ export async function completeTwoFactor(db: Db, actor: Actor, session: AuthSessi
     throw new AppError("code_invalid", 400, { fieldErrors: { code: "code_invalid" } });
   }
   await clear(db, "twoFactorUser", session.userId);
-  const created = await createSession(db, session.userId, {
-    ip: actor.ip,
-    userAgent: actor.userAgent,
-    twoFactorAt: Date.now(),
-    activeOrganisationId: session.activeOrganisationId,
+  return db.transaction().execute(async (trx) => {
+    const created = await createSession(trx, session.userId, {
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+      twoFactorAt: Date.now(),
+      activeOrganisationId: session.activeOrganisationId,
+    });
+    await endUserSession(trx, session.userId, session.key);
+    await recordAudit(trx, self, { action: viaRecovery ? "auth.recovery_code_used" : "auth.two_factor", targetType: "user", targetId: session.userId });
+    return created;
   });
-  await db.deleteFrom("session").where("id", "=", session.key).execute();
-  await recordAudit(db, self, { action: viaRecovery ? "auth.recovery_code_used" : "auth.two_factor", targetType: "user", targetId: session.userId });
-  return created;
 }
 
 /** Step-up: a fresh second factor within an existing session, before a sensitive action. */
@@ -110,8 +112,28 @@ export async function confirmSecondFactor(db: Db, actor: Actor, session: AuthSes
   if (!ok) {
     throw new AppError("code_invalid", 400, { fieldErrors: { code: "code_invalid" } });
   }
-  await markSessionTwoFactor(db, session.key);
-  await recordAudit(db, actor, { action: "auth.step_up", targetType: "user", targetId: session.userId });
+  await db.transaction().execute(async (trx) => {
+    await markSessionTwoFactor(trx, session.key);
+    await recordAudit(trx, actor, { action: "auth.step_up", targetType: "user", targetId: session.userId });
+  });
+}
+
+/** Signs out one session of the user's own (by its key); false when it was not theirs or is gone. */
+export async function endSession(db: Db, actor: Actor, userId: string, key: string, action = "user.session_ended"): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await endUserSession(trx, userId, key))) return false;
+    await recordAudit(trx, actor, { action, targetType: "session", targetId: key.slice(0, 12) });
+    return true;
+  });
+}
+
+/** Signs out every other session of the user. */
+export async function endOtherSessions(db: Db, actor: Actor, userId: string, keepKey: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const ended = await endUserSessions(trx, userId, keepKey);
+    await recordAudit(trx, actor, { action: "user.sessions_ended", targetType: "user", targetId: userId, details: { count: ended } });
+    return ended;
+  });
 }
 
 /**
@@ -185,7 +207,14 @@ export async function changePassword(db: Db, actor: Actor, session: AuthSession,
   });
 }
 
-export { beginTotpEnrolment };
+/** Shows the user a pending authenticator secret (made on the first visit, kept until enabled). */
+export async function startTwoFactorEnrolment(db: Db, actor: Actor, user: { id: string; email: string }) {
+  return db.transaction().execute(async (trx) => {
+    const enrolment = await beginTotpEnrolment(trx, user);
+    if (enrolment.created) await recordAudit(trx, actor, { action: "user.two_factor_enrolment_started", targetType: "user", targetId: user.id });
+    return enrolment;
+  });
+}
 
 /** Turns on two-factor sign-in once the user proves their app shows the right code. */
 export async function enableTwoFactor(db: Db, actor: Actor, session: AuthSession, code: string): Promise<string[]> {

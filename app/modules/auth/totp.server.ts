@@ -32,15 +32,17 @@ const unseal = (sealed: string) => decrypt(getEnv().APP_SECRET, PURPOSE, sealed)
 export async function beginTotpEnrolment(db: Db, user: { id: string; email: string }) {
   const row = await db.selectFrom("user").select(["totp_secret", "totp_enabled_at"]).where("id", "=", user.id).executeTakeFirstOrThrow();
   let base32: string;
+  let created = false;
   if (row.totp_secret && row.totp_enabled_at === null) {
     base32 = unseal(row.totp_secret);
   } else {
+    created = true;
     base32 = new Secret({ size: 20 }).base32;
     await db.updateTable("user").set({ totp_secret: seal(base32), updated_at: Date.now() }).where("id", "=", user.id).where("totp_enabled_at", "is", null).execute();
   }
   const uri = totpFor(base32, user.email).toString();
   const qrSvg = await QRCode.toString(uri, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
-  return { secret: base32.replace(/(.{4})/g, "$1 ").trim(), uri, qrSvg };
+  return { secret: base32.replace(/(.{4})/g, "$1 ").trim(), uri, qrSvg, created };
 }
 
 /**

@@ -3,10 +3,10 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Notice } from "~/components/forms";
-import { recordAudit } from "~/modules/audit/audit.server";
 import { actorOf, requireUser } from "~/modules/auth/guards.server";
 import { sessionsSchema } from "~/modules/auth/schema";
-import { endUserSession, endUserSessions, listUserSessions } from "~/modules/auth/session.server";
+import { endOtherSessions, endSession } from "~/modules/auth/auth.server";
+import { listUserSessions } from "~/modules/auth/session.server";
 import { AppError } from "~/utils/errors";
 import { handleForm } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";
@@ -27,12 +27,10 @@ export async function action(args: ActionFunctionArgs) {
     const actor = actorOf(args, auth.user);
     if (input.intent === "end") {
       // Only one of the user's own sessions can be ended: another user's key matches nothing.
-      if (!(await endUserSession(db, auth.user.id, input.key))) throw new AppError("not_found", 404);
-      await recordAudit(db, actor, { action: "user.session_ended", targetType: "session", targetId: input.key.slice(0, 12) });
+      if (!(await endSession(db, actor, auth.user.id, input.key))) throw new AppError("not_found", 404);
       return redirect(input.key === auth.session.key ? "/login" : "/account/sessions?notice=session_ended");
     }
-    const ended = await endUserSessions(db, auth.user.id, auth.session.key);
-    await recordAudit(db, actor, { action: "user.sessions_ended", targetType: "user", targetId: auth.user.id, details: { count: ended } });
+    await endOtherSessions(db, actor, auth.user.id, auth.session.key);
     return redirect("/account/sessions?notice=sessions_ended");
   });
 }

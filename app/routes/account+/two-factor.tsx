@@ -3,7 +3,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { asReply, FormAlert, InputField, Notice, useAppForm } from "~/components/forms";
-import { beginTotpEnrolment, disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes } from "~/modules/auth/auth.server";
+import { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes, startTwoFactorEnrolment } from "~/modules/auth/auth.server";
 import { actorOf, forgetAuth, requireFreshSecondFactor, requireUser } from "~/modules/auth/guards.server";
 import { twoFactorSchema } from "~/modules/auth/schema";
 import { countUnusedRecoveryCodes } from "~/modules/auth/totp.server";
@@ -22,7 +22,7 @@ export async function loader(args: LoaderFunctionArgs) {
   if (auth.user.totpEnabled) {
     return { enabled: true as const, staff: !!auth.user.staffRole, remainingCodes: await countUnusedRecoveryCodes(db, auth.user.id) };
   }
-  const enrolment = await beginTotpEnrolment(db, auth.user);
+  const enrolment = await startTwoFactorEnrolment(db, actorOf(args, auth.user), auth.user);
   return { enabled: false as const, staff: !!auth.user.staffRole, qrSvg: enrolment.qrSvg, secret: enrolment.secret };
 }
 
