@@ -12,7 +12,7 @@ import {
 import { useTranslation } from "react-i18next";
 import { SiteFooter, SiteHeader } from "~/components/layout";
 import { useNonce } from "~/components/nonce";
-import { getAuth, getOrgContext } from "~/modules/auth/guards.server";
+import { getCompleteAuth, getOrgContext } from "~/modules/auth/guards.server";
 import { getLanguage } from "~/modules/i18n/i18n.server";
 import { getEnv } from "~/utils/env.server";
 import stylesHref from "~/styles/app.css";
@@ -32,10 +32,9 @@ export const meta: MetaFunction = ({ matches, error }) => {
 export async function loader(args: LoaderFunctionArgs) {
   const env = getEnv();
   const language = await getLanguage(args.request);
-  const auth = await getAuth(args);
   // A session that still owes its second factor is not signed in yet as far as navigation goes.
-  const complete = auth && !(auth.user.totpEnabled && auth.session.twoFactorAt === null);
-  const org = complete && !auth.user.staffRole ? await getOrgContext(args, auth) : null;
+  const complete = await getCompleteAuth(args);
+  const org = complete && !complete.user.staffRole ? await getOrgContext(args, complete) : null;
   return {
     language,
     brand: {
@@ -44,7 +43,7 @@ export async function loader(args: LoaderFunctionArgs) {
       hotlineUrl: env.BRAND_HOTLINE_URL,
       websiteUrl: env.BRAND_WEBSITE_URL,
     },
-    user: complete ? { name: auth.user.name, email: auth.user.email, staffRole: auth.user.staffRole } : null,
+    user: complete ? { name: complete.user.name, email: complete.user.email, staffRole: complete.user.staffRole } : null,
     org: org
       ? {
           id: org.organisation.id,

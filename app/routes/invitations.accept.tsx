@@ -3,8 +3,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { asReply, FormAlert, InputField, useAppForm } from "~/components/forms";
-import { actorOf, forgetAuth, getAuth, requireUser } from "~/modules/auth/guards.server";
-import { createSession, setSessionOrganisation } from "~/modules/auth/session.server";
+import { actorOf, forgetAuth, getCompleteAuth, requireUser } from "~/modules/auth/guards.server";
+import { createSession, endRequestSession, setSessionOrganisation } from "~/modules/auth/session.server";
 import { getLanguage, languageCookie } from "~/modules/i18n/i18n.server";
 import { acceptInvitation, acceptInvitationWithNewAccount, findInvitation } from "~/modules/members/members.server";
 import { acceptNewAccountSchema } from "~/modules/members/schema";
@@ -15,7 +15,7 @@ import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "invitation.title");
 
-const acceptSchema = z.object({ intent: z.literal("accept") });
+const invitationFormSchema = z.discriminatedUnion("intent", [z.object({ intent: z.literal("accept") }), acceptNewAccountSchema]);
 
 function tokenOf(request: Request) {
   return new URL(request.url).searchParams.get("token") ?? "";
@@ -24,8 +24,7 @@ function tokenOf(request: Request) {
 export async function loader(args: LoaderFunctionArgs) {
   const token = tokenOf(args.request);
   const invitation = token ? await findInvitation(args.context.db, token) : null;
-  const auth = await getAuth(args);
-  const signedIn = auth && !(auth.user.totpEnabled && auth.session.twoFactorAt === null) ? auth.user : null;
+  const signedIn = (await getCompleteAuth(args))?.user ?? null;
   return {
     token,
     invitation: invitation
@@ -38,18 +37,17 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const { request, context } = args;
   const token = tokenOf(request);
-  const intent = (await request.clone().formData().catch(() => null))?.get("intent");
-  if (intent === "accept") {
-    const auth = await requireUser(args);
-    return handleForm(request, acceptSchema, async () => {
+  const language = await getLanguage(request);
+  return handleForm(request, invitationFormSchema, async (input) => {
+    if (input.intent === "accept") {
+      const auth = await requireUser(args);
       const { organisationId } = await acceptInvitation(context.db, actorOf(args, auth.user), token, auth.user);
       await setSessionOrganisation(context.db, auth.session.key, organisationId);
       return redirect("/app?notice=joined");
-    });
-  }
-  const language = await getLanguage(request);
-  return handleForm(request, acceptNewAccountSchema, async (input) => {
+    }
     const { userId, organisationId } = await acceptInvitationWithNewAccount(context.db, actorOf(args), token, input, language);
+    // Whoever was signed in in this browser before is signed out: the new account takes over.
+    await endRequestSession(context.db, request);
     const { cookie } = await createSession(context.db, userId, {
       ip: context.clientIp,
       userAgent: request.headers.get("User-Agent"),

@@ -168,7 +168,7 @@ function expected(rule: RouteRule, method: "GET" | "POST", p: Persona, t: Target
   const gate = anonymous
     ? redirectTo(`/login?${new URLSearchParams({ redirectTo: pathname })}`)
     : p.secondFactorPending
-      ? redirectTo("/login/two-factor")
+      ? redirectTo(`/login/two-factor?${new URLSearchParams({ redirectTo: pathname })}`)
       : null;
 
   if (access.startsWith("redirect:")) return redirectTo(access.slice("redirect:".length));

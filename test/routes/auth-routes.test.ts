@@ -40,7 +40,7 @@ describe("sign-in routes", () => {
     expect(result.location).toBe("/login/two-factor?redirectTo=%2Fapp");
     const pending = setCookie(result)!;
     const blocked = await run(appHome.loader, testRequest("/app", { cookie: pending }), testContext(ctx.db));
-    expect(blocked.location).toBe("/login/two-factor");
+    expect(blocked.location).toBe("/login/two-factor?redirectTo=%2Fapp");
     const done = await run(loginTwoFactor.action, testRequest("/login/two-factor", { form: { code: currentTotpCode(TOTP_SECRET), redirectTo: "/app" }, cookie: pending }), testContext(ctx.db));
     expect(done.location).toBe("/app");
     const signedIn = setCookie(done)!;

@@ -38,6 +38,17 @@ export function forgetAuth(context: AppLoadContext) {
   orgCache.delete(context);
 }
 
+/** True while a session still owes its second factor: signed in with the password only. */
+export function awaitsSecondFactor(auth: Auth): boolean {
+  return auth.user.totpEnabled && auth.session.twoFactorAt === null;
+}
+
+/** The request's sign-in when it is complete (second factor given where enrolled), else null. */
+export async function getCompleteAuth(args: GuardArgs): Promise<Auth | null> {
+  const auth = await getAuth(args);
+  return auth && !awaitsSecondFactor(auth) ? auth : null;
+}
+
 function loginRedirect(request: Request) {
   const url = new URL(request.url);
   const params = new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` });
@@ -51,7 +62,10 @@ function loginRedirect(request: Request) {
 export async function requireUser(args: GuardArgs, options: { allowStaffWithout2fa?: boolean } = {}): Promise<Auth> {
   const auth = await getAuth(args);
   if (!auth) throw loginRedirect(args.request);
-  if (auth.user.totpEnabled && auth.session.twoFactorAt === null) throw redirect("/login/two-factor");
+  if (awaitsSecondFactor(auth)) {
+    const url = new URL(args.request.url);
+    throw redirect(`/login/two-factor?${new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` })}`);
+  }
   if (auth.user.staffRole && !auth.user.totpEnabled && !options.allowStaffWithout2fa) {
     throw redirect("/account/two-factor?required=1");
   }

@@ -30,8 +30,10 @@ export const profileSchema = z.object({
   locale: z.enum(supportedLanguages),
 });
 
+export const enableTwoFactorSchema = z.object({ intent: z.literal("enable"), code: z.string().trim().min(1).max(20) });
+
 export const twoFactorSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("enable"), code: z.string().trim().min(1).max(20) }),
+  enableTwoFactorSchema,
   z.object({ intent: z.literal("disable") }),
   z.object({ intent: z.literal("regenerate") }),
 ]);

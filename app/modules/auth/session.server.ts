@@ -64,6 +64,7 @@ class HashedSessionAdapter implements Adapter {
     ];
   }
 
+  // Required by Lucia's interface; we list sessions with listUserSessions (ids are hashes here).
   async getUserSessions(userId: string): Promise<DatabaseSession[]> {
     const rows = await this.db.selectFrom("session").selectAll().where("user_id", "=", userId).execute();
     return rows.map((r) => ({
@@ -72,7 +73,7 @@ class HashedSessionAdapter implements Adapter {
       expiresAt: new Date(Number(r.expires_at)),
       attributes: {
         created_at: Number(r.created_at),
-        two_factor_at: r.two_factor_at,
+        two_factor_at: r.two_factor_at === null ? null : Number(r.two_factor_at),
         active_organisation_id: r.active_organisation_id,
         ip: r.ip,
         user_agent: r.user_agent,

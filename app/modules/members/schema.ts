@@ -6,14 +6,17 @@ const id = z.string().min(1).max(64);
 
 export const inviteFormSchema = z.object({ intent: z.literal("invite"), email: email(), roles });
 
-export const invitationActionSchema = z.object({
-  intent: z.enum(["revoke_invitation", "resend_invitation"]),
-  invitationId: id,
-});
+/** Everything the members page posts: an invitation, or a change to a pending one. */
+export const membersActionSchema = z.discriminatedUnion("intent", [
+  inviteFormSchema,
+  z.object({ intent: z.literal("revoke_invitation"), invitationId: id }),
+  z.object({ intent: z.literal("resend_invitation"), invitationId: id }),
+]);
 
 export const changeRolesSchema = z.object({ intent: z.literal("change_roles"), roles });
 
-export const removeMemberSchema = z.object({ intent: z.literal("remove") });
+/** What a member's page posts: new roles, or removal. */
+export const memberActionSchema = z.discriminatedUnion("intent", [changeRolesSchema, z.object({ intent: z.literal("remove") })]);
 
 export const acceptNewAccountSchema = z.object({
   intent: z.literal("create_account"),

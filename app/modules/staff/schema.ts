@@ -8,7 +8,9 @@ export const createStaffSchema = z.object({
   role: z.enum(STAFF_ROLES),
 });
 
-export const staffChangeSchema = z.discriminatedUnion("intent", [
+/** Everything the staff accounts page posts. */
+export const staffAccountsActionSchema = z.discriminatedUnion("intent", [
+  createStaffSchema,
   z.object({ intent: z.literal("set_role"), userId: z.string().min(1).max(64), role: z.enum(STAFF_ROLES) }),
   z.object({ intent: z.enum(["disable", "enable"]), userId: z.string().min(1).max(64) }),
 ]);

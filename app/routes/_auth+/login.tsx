@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { useTranslation } from "react-i18next";
 import { asReply, FormAlert, InputField, Notice, useAppForm } from "~/components/forms";
 import { login } from "~/modules/auth/auth.server";
-import { actorOf, forgetAuth, getAuth } from "~/modules/auth/guards.server";
+import { actorOf, forgetAuth, getCompleteAuth } from "~/modules/auth/guards.server";
 import { loginSchema } from "~/modules/auth/schema";
 import { endRequestSession } from "~/modules/auth/session.server";
 import { languageCookie } from "~/modules/i18n/i18n.server";
@@ -14,8 +14,8 @@ import { pageTitle } from "~/utils/meta";
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "login.title");
 
 export async function loader(args: LoaderFunctionArgs) {
-  const auth = await getAuth(args);
-  if (auth && !(auth.user.totpEnabled && auth.session.twoFactorAt === null)) {
+  const auth = await getCompleteAuth(args);
+  if (auth) {
     throw redirect(auth.user.staffRole ? "/staff" : "/app");
   }
   return null;

@@ -4,7 +4,7 @@ import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { asReply, FormAlert, InputField, useAppForm } from "~/components/forms";
 import { completeTwoFactor } from "~/modules/auth/auth.server";
-import { actorOf, forgetAuth, getAuth } from "~/modules/auth/guards.server";
+import { actorOf, awaitsSecondFactor, forgetAuth, getAuth } from "~/modules/auth/guards.server";
 import { codeSchema } from "~/modules/auth/schema";
 import { handleForm } from "~/utils/forms.server";
 import { redirectWithCookies, safeRedirectPath } from "~/utils/http.server";
@@ -15,7 +15,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "twoFactor
 async function pendingAuth(args: LoaderFunctionArgs) {
   const auth = await getAuth(args);
   if (!auth) throw redirect("/login");
-  if (!auth.user.totpEnabled || auth.session.twoFactorAt !== null) throw redirect(auth.user.staffRole ? "/staff" : "/app");
+  if (!awaitsSecondFactor(auth)) throw redirect(auth.user.staffRole ? "/staff" : "/app");
   return auth;
 }
 

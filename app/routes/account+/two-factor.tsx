@@ -5,16 +5,14 @@ import { useTranslation } from "react-i18next";
 import { asReply, FormAlert, InputField, Notice, useAppForm } from "~/components/forms";
 import { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes, startTwoFactorEnrolment } from "~/modules/auth/auth.server";
 import { actorOf, forgetAuth, requireFreshSecondFactor, requireUser } from "~/modules/auth/guards.server";
-import { twoFactorSchema } from "~/modules/auth/schema";
+import { enableTwoFactorSchema, twoFactorSchema } from "~/modules/auth/schema";
 import { countUnusedRecoveryCodes } from "~/modules/auth/totp.server";
 import { handleForm } from "~/utils/forms.server";
 import { safeRedirectPath } from "~/utils/http.server";
-import { z } from "~/utils/zod";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "twoFactor.title");
 
-const enableSchema = z.object({ intent: z.literal("enable"), code: z.string().trim().min(1).max(20) });
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireUser(args, { allowStaffWithout2fa: true });
@@ -75,7 +73,7 @@ export default function TwoFactor() {
   const actionData = useActionData<typeof action>();
   const reply = asReply(actionData);
   const [params] = useSearchParams();
-  const { register, formProps, errorFor } = useAppForm(enableSchema, { reply, defaultValues: { intent: "enable" } });
+  const { register, formProps, errorFor } = useAppForm(enableTwoFactorSchema, { reply, defaultValues: { intent: "enable" } });
   const codes = actionData && "recoveryCodes" in actionData ? actionData : null;
   return (
     <>

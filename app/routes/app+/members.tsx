@@ -8,7 +8,7 @@ import { MembersTable, RolesField } from "~/components/organisation";
 import { actorOf, requireOrg } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { inviteMember, listMembers, listPendingInvitations, resendInvitation, revokeInvitation } from "~/modules/members/members.server";
-import { invitationActionSchema, inviteFormSchema } from "~/modules/members/schema";
+import { inviteFormSchema, membersActionSchema } from "~/modules/members/schema";
 import { handleForm } from "~/utils/forms.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -27,17 +27,18 @@ export async function action(args: ActionFunctionArgs) {
   const { db } = args.context;
   const actor = actorOf(args, auth.user);
   const inviter = { name: auth.user.name, language: auth.user.locale };
-  const intent = (await args.request.clone().formData().catch(() => null))?.get("intent");
-  if (intent === "invite") {
-    return handleForm(args.request, inviteFormSchema, async (input) => {
-      await inviteMember(db, actor, auth.organisation.id, input, inviter);
-      return redirect("/app/members?notice=invited");
-    });
-  }
-  return handleForm(args.request, invitationActionSchema, async (input) => {
-    if (input.intent === "revoke_invitation") await revokeInvitation(db, actor, auth.organisation.id, input.invitationId);
-    else await resendInvitation(db, actor, auth.organisation.id, input.invitationId, inviter);
-    return redirect(`/app/members?notice=${input.intent === "revoke_invitation" ? "invitation_revoked" : "invitation_resent"}`);
+  return handleForm(args.request, membersActionSchema, async (input) => {
+    switch (input.intent) {
+      case "invite":
+        await inviteMember(db, actor, auth.organisation.id, input, inviter);
+        return redirect("/app/members?notice=invited");
+      case "revoke_invitation":
+        await revokeInvitation(db, actor, auth.organisation.id, input.invitationId);
+        return redirect("/app/members?notice=invitation_revoked");
+      case "resend_invitation":
+        await resendInvitation(db, actor, auth.organisation.id, input.invitationId, inviter);
+        return redirect("/app/members?notice=invitation_resent");
+    }
   });
 }
 

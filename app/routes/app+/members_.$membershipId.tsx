@@ -5,7 +5,7 @@ import { asReply, FormAlert, useAppForm } from "~/components/forms";
 import { RolesField } from "~/components/organisation";
 import { actorOf, requireOrg } from "~/modules/auth/guards.server";
 import { changeMemberRoles, listMembers, removeMember } from "~/modules/members/members.server";
-import { changeRolesSchema, removeMemberSchema } from "~/modules/members/schema";
+import { changeRolesSchema, memberActionSchema } from "~/modules/members/schema";
 import { handleForm } from "~/utils/forms.server";
 import { httpError } from "~/utils/http.server";
 import type { MetaFunction } from "@remix-run/node";
@@ -31,14 +31,11 @@ export async function action(args: ActionFunctionArgs) {
   const { auth, member } = await memberOf(args);
   const { db } = args.context;
   const actor = actorOf(args, auth.user);
-  const intent = (await args.request.clone().formData().catch(() => null))?.get("intent");
-  if (intent === "remove") {
-    return handleForm(args.request, removeMemberSchema, async () => {
+  return handleForm(args.request, memberActionSchema, async (input) => {
+    if (input.intent === "remove") {
       await removeMember(db, actor, auth.organisation.id, member.id);
       return redirect(member.userId === auth.user.id ? "/app" : "/app/members?notice=member_removed");
-    });
-  }
-  return handleForm(args.request, changeRolesSchema, async (input) => {
+    }
     await changeMemberRoles(db, actor, auth.organisation.id, member.id, input.roles);
     return redirect("/app/members?notice=roles_changed");
   });

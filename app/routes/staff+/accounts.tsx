@@ -6,7 +6,7 @@ import { asReply, FormAlert, InputField, Notice, SelectField, useAppForm } from 
 import { actorOf, requireStaff } from "~/modules/auth/guards.server";
 import { STAFF_ROLES } from "~/modules/auth/permissions";
 import { changeStaffRole, createStaffAccount, listStaff, setStaffDisabled } from "~/modules/staff/staff.server";
-import { createStaffSchema, staffChangeSchema } from "~/modules/staff/schema";
+import { createStaffSchema, staffAccountsActionSchema } from "~/modules/staff/schema";
 import { handleForm } from "~/utils/forms.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -21,14 +21,11 @@ export async function action(args: ActionFunctionArgs) {
   const auth = await requireStaff(args, "staff.accounts.manage");
   const { db } = args.context;
   const actor = actorOf(args, auth.user);
-  const intent = (await args.request.clone().formData().catch(() => null))?.get("intent");
-  if (intent === "create") {
-    return handleForm(args.request, createStaffSchema, async (input) => {
+  return handleForm(args.request, staffAccountsActionSchema, async (input) => {
+    if (input.intent === "create") {
       await createStaffAccount(db, actor, { ...input, locale: auth.user.locale });
       return redirect("/staff/accounts?notice=staff_created");
-    });
-  }
-  return handleForm(args.request, staffChangeSchema, async (input) => {
+    }
     if (input.intent === "set_role") await changeStaffRole(db, actor, input.userId, input.role);
     else await setStaffDisabled(db, actor, input.userId, input.intent === "disable");
     return redirect("/staff/accounts?notice=staff_updated");
