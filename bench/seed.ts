@@ -133,6 +133,15 @@ export async function seedBench(db: Db, options: { organisations: number; passwo
     rate_limit: [],
     audit_event: [],
     mail_outbox: [],
+    framework_version: [],
+    assessment: [],
+    assessment_module: [],
+    assessment_answer: [],
+    evidence_file: [],
+    assessment_evidence: [],
+    assessment_comment: [],
+    improvement_item: [],
+    improvement_note: [],
   };
 
   const user = (email: string, name: string, createdAt: number, extra: Partial<Insertable<Database["user"]>> = {}) => {

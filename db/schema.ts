@@ -152,6 +152,112 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
+export type AssessmentStatus = "draft" | "submitted" | "returned" | "approved";
+export type ImprovementStatus = "open" | "in_progress" | "done" | "dropped";
+
+export interface FrameworkVersionTable {
+  id: string;
+  framework_id: string;
+  version: string;
+  /** The validated framework file, as JSON. Never changed once published. */
+  content: string;
+  sha256: string;
+  published_at: number;
+  published_by: string | null;
+}
+
+export interface AssessmentTable {
+  id: string;
+  organisation_id: string;
+  year: number;
+  status: AssessmentStatus;
+  previous_assessment_id: string | null;
+  /** Overall score 0–100 and maturity level 0–4, fixed when submitted and when decided. */
+  score: number | null;
+  maturity_level: number | null;
+  row_version: number;
+  started_by: string | null;
+  submitted_at: number | null;
+  submitted_by: string | null;
+  decided_at: number | null;
+  decided_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AssessmentModuleTable {
+  assessment_id: string;
+  framework_id: string;
+  framework_version_id: string;
+}
+
+export interface AssessmentAnswerTable {
+  assessment_id: string;
+  question_id: string;
+  /** JSON. */
+  value: string;
+  carried_over: number;
+  version: number;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+export interface EvidenceFileTable {
+  sha256: string;
+  content: Buffer;
+  size: number;
+  created_at: number;
+}
+
+export interface AssessmentEvidenceTable {
+  id: string;
+  assessment_id: string;
+  question_id: string;
+  kind: "link" | "file";
+  url: string | null;
+  file_name: string | null;
+  mime: string | null;
+  size: number | null;
+  sha256: string | null;
+  created_at: number;
+  created_by: string | null;
+}
+
+export interface AssessmentCommentTable {
+  id: string;
+  assessment_id: string;
+  question_id: string | null;
+  author_user_id: string | null;
+  by_staff: number;
+  body: string;
+  created_at: number;
+  resolved_at: number | null;
+}
+
+export interface ImprovementItemTable {
+  id: string;
+  organisation_id: string;
+  source_assessment_id: string | null;
+  question_id: string | null;
+  action: string;
+  owner_user_id: string | null;
+  /** A calendar date, YYYY-MM-DD. */
+  due_date: string | null;
+  status: ImprovementStatus;
+  version: number;
+  created_at: number;
+  created_by: string | null;
+  updated_at: number;
+}
+
+export interface ImprovementNoteTable {
+  id: string;
+  item_id: string;
+  author_user_id: string | null;
+  body: string;
+  created_at: number;
+}
+
 export interface Database {
   organisation: OrganisationTable;
   organisation_status_event: OrganisationStatusEventTable;
@@ -165,4 +271,13 @@ export interface Database {
   rate_limit: RateLimitTable;
   audit_event: AuditEventTable;
   mail_outbox: MailOutboxTable;
+  framework_version: FrameworkVersionTable;
+  assessment: AssessmentTable;
+  assessment_module: AssessmentModuleTable;
+  assessment_answer: AssessmentAnswerTable;
+  evidence_file: EvidenceFileTable;
+  assessment_evidence: AssessmentEvidenceTable;
+  assessment_comment: AssessmentCommentTable;
+  improvement_item: ImprovementItemTable;
+  improvement_note: ImprovementNoteTable;
 }
