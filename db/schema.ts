@@ -175,6 +175,8 @@ export interface AssessmentTable {
   /** Overall score 0–100 and maturity level 0–4, fixed when submitted and when decided. */
   score: number | null;
   maturity_level: number | null;
+  /** JSON: { sectionId: score }. */
+  section_scores: string | null;
   row_version: number;
   started_by: string | null;
   submitted_at: number | null;

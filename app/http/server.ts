@@ -8,6 +8,8 @@ import helmet from "helmet";
 import pino from "pino";
 import { createDb, type Db } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
+import { systemActor } from "~/modules/audit/audit.server";
+import { publishMissingFrameworks } from "~/modules/frameworks/frameworks.server";
 import type { Env } from "~/utils/env.server";
 import { isAllowedOrigin } from "./origin";
 
@@ -132,12 +134,14 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
   const { env } = options;
   const db = options.db ?? createDb(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE });
   await migrateToLatest(db);
+  // A framework never published before (a new portal) is published from its file at once.
+  const published = await publishMissingFrameworks(db, systemActor("startup"));
   const { app, log } = createApp({ ...options, db });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
   });
   server.keepAliveTimeout = 65_000;
-  log.info({ url: env.APP_URL, port: env.PORT, engine: env.DATABASE_URL?.split(":")[0] ?? "sqlite" }, "listening");
+  log.info({ url: env.APP_URL, port: env.PORT, engine: env.DATABASE_URL?.split(":")[0] ?? "sqlite", published }, "listening");
 
   let ticking = false;
   const timer = options.tick

@@ -9,6 +9,8 @@ export class AppError extends Error {
     public readonly details: {
       fieldErrors?: Record<string, string>;
       params?: Record<string, string | number>;
+      /** Anything else the page needs to explain the refusal (e.g. both values of a conflict). */
+      data?: unknown;
     } = {},
   ) {
     super(code);

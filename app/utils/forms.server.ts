@@ -10,6 +10,8 @@ export interface FormReply {
   formError?: string;
   formErrorParams?: Record<string, string | number>;
   fieldErrors?: Record<string, string>;
+  /** What the service said beyond codes (e.g. the two values of an edit conflict). */
+  data?: unknown;
   /** The submitted values (never passwords or codes), so a form without JavaScript keeps its input. */
   values?: Record<string, unknown>;
 }
@@ -69,6 +71,7 @@ export async function handleForm<S extends z.ZodTypeAny, R>(
         formError: error.code,
         formErrorParams: error.details.params,
         fieldErrors: error.details.fieldErrors,
+        data: error.details.data,
         values: publicValues(raw),
       });
     }

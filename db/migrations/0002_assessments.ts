@@ -36,6 +36,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("previous_assessment_id", id)
     .addColumn("score", "integer")
     .addColumn("maturity_level", "integer")
+    /** JSON: { sectionId: score } at submission and at the decision, for trends and comparisons. */
+    .addColumn("section_scores", "text")
     .addColumn("row_version", "integer", (c) => c.notNull())
     .addColumn("started_by", id)
     .addColumn("submitted_at", "bigint")

@@ -15,6 +15,7 @@ export interface FrameworkFileResult {
  * Broken JSON is a problem of its file, not an exception.
  */
 export function readFrameworkFiles(dir = FRAMEWORKS_DIR): FrameworkFileResult[] {
+  if (!fs.existsSync(dir)) return [];
   const files = fs
     .readdirSync(dir)
     .filter((f) => f.endsWith(".json"))

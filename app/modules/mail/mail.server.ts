@@ -13,7 +13,10 @@ export type MailTemplate =
   | "invitation"
   | "staff_invitation"
   | `organisation_${OrganisationStatus}`
-  | "password_changed";
+  | "password_changed"
+  | "assessment_submitted"
+  | "assessment_approved"
+  | "assessment_returned";
 
 export interface MailInput {
   to: string;
