@@ -513,6 +513,11 @@ export const en: Translation = {
     framework_already_published: "That version is already published.",
     framework_version_not_bumped: "The file has changed but has the published version number. Raise the version in the file.",
     framework_older: "The file has an older version than the published one.",
+    plan_owner_not_member: "The owner must be a member of the organisation.",
+    evidence_too_many: "At most {{max}} pieces of evidence per question.",
+    evidence_empty: "The file is empty.",
+    evidence_too_large: "The file is too large (5 MB at most).",
+    evidence_type: "That type of file is not allowed. Upload a PDF, PNG, JPEG, WebP, or an Office or OpenDocument file.",
     cannot_disable_self: "You cannot disable your own account.",
   },
   mail: {

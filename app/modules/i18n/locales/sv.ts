@@ -514,6 +514,11 @@ export const sv = {
     framework_already_published: "Den versionen är redan publicerad.",
     framework_version_not_bumped: "Filen har ändrats men har samma versionsnummer som den publicerade. Höj versionen i filen.",
     framework_older: "Filen har en äldre version än den som är publicerad.",
+    plan_owner_not_member: "Ansvarig måste vara medlem i organisationen.",
+    evidence_too_many: "Högst {{max}} underlag per fråga.",
+    evidence_empty: "Filen är tom.",
+    evidence_too_large: "Filen är för stor (högst 5 MB).",
+    evidence_type: "Filtypen tillåts inte. Ladda upp PDF, PNG, JPEG, WebP eller ett Office- eller OpenDocument-dokument.",
     cannot_disable_self: "Du kan inte inaktivera ditt eget konto.",
   },
   mail: {
