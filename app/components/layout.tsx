@@ -15,6 +15,8 @@ export function navigationFor(data: RootData | undefined): { to: string; key: st
     const items: { to: string; key: string; permission: StaffPermission; end?: boolean }[] = [
       { to: "/staff", key: "nav.applications", permission: "staff.organisations.view", end: true },
       { to: "/staff/organisations", key: "nav.organisations", permission: "staff.organisations.view" },
+      { to: "/staff/assessments", key: "nav.staffAssessments", permission: "staff.assessments.review" },
+      { to: "/staff/frameworks", key: "nav.frameworks", permission: "staff.frameworks.view" },
       { to: "/staff/audit", key: "nav.auditLog", permission: "staff.audit.view" },
       { to: "/staff/accounts", key: "nav.staffAccounts", permission: "staff.accounts.manage" },
     ];
@@ -23,6 +25,8 @@ export function navigationFor(data: RootData | undefined): { to: string; key: st
   if (!data.org) return [{ to: "/app", key: "nav.overview", end: true }];
   const items: { to: string; key: string; permission: Permission; end?: boolean }[] = [
     { to: "/app", key: "nav.overview", permission: "organisation.view", end: true },
+    { to: "/app/assessments", key: "nav.assessments", permission: "assessment.view" },
+    { to: "/app/plan", key: "nav.plan", permission: "plan.view" },
     { to: "/app/organisation", key: "nav.organisation", permission: "organisation.view" },
     { to: "/app/members", key: "nav.members", permission: "members.view" },
     { to: "/app/audit", key: "nav.auditLog", permission: "audit.view" },

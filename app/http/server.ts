@@ -14,6 +14,9 @@ import type { Env } from "~/utils/env.server";
 import { isAllowedOrigin } from "./origin";
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Evidence uploads (files up to 5 MB, in a multipart body). */
+const UPLOAD_PATH = /^\/app\/assessments\/[^/]+\/evidence$/;
+const MAX_UPLOAD_BYTES = 6 * 1024 * 1024;
 
 export interface HttpServerOptions {
   env: Env;
@@ -96,7 +99,7 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
       res.status(411).set("Connection", "close").type("text/plain; charset=utf-8").send("411 – Ange längden. / Length required.");
       return;
     }
-    if (Number(req.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+    if (Number(req.get("content-length") ?? 0) > (UPLOAD_PATH.test(req.path) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES)) {
       res.status(413).set("Connection", "close").type("text/plain; charset=utf-8").send("413 – För stor förfrågan. / Request too large.");
       return;
     }

@@ -3,6 +3,19 @@
  * translation key suffix (`errors.<code>`); `status` is the HTTP status it maps to.
  */
 export class AppError extends Error {
+  /**
+   * Remix treats a thrown object of this shape like `throw data({ code }, { status })`: a loader that
+   * lets an AppError through answers with its status, and the error page shows its translated code.
+   * Actions turn it into a form reply instead (handleForm).
+   */
+  readonly type = "DataWithResponseInit";
+  get data() {
+    return { code: this.code };
+  }
+  get init() {
+    return { status: this.status };
+  }
+
   constructor(
     public readonly code: string,
     public readonly status: number = 400,

@@ -28,14 +28,22 @@ export function reply(status: number, body: Omit<FormReply, "ok">) {
   return data<FormReply>({ ok: false, ...body }, { status });
 }
 
-export async function readForm(request: Request): Promise<Record<string, unknown>> {
+async function readFormParts(request: Request, maxBytes: number) {
   const length = Number(request.headers.get("Content-Length") ?? "0");
-  if (length > MAX_FORM_BYTES) throw new AppError("payload_too_large", 413);
+  if (length > maxBytes) throw new AppError("payload_too_large", 413);
+  let formData: FormData;
   try {
-    return formDataToObject(await request.formData());
+    formData = await request.formData();
   } catch {
     throw new AppError("invalid_form", 400);
   }
+  const files = new Map<string, File>();
+  for (const [key, value] of formData.entries()) if (typeof value !== "string" && !files.has(key)) files.set(key, value);
+  return { fields: formDataToObject(formData), files };
+}
+
+export async function readForm(request: Request): Promise<Record<string, unknown>> {
+  return (await readFormParts(request, MAX_FORM_BYTES)).fields;
 }
 
 /**
@@ -45,11 +53,13 @@ export async function readForm(request: Request): Promise<Record<string, unknown
 export async function handleForm<S extends z.ZodTypeAny, R>(
   request: Request,
   schema: S,
-  run: (input: z.infer<S>, raw: Record<string, unknown>) => Promise<R>,
+  run: (input: z.infer<S>, raw: Record<string, unknown>, files: Map<string, File>) => Promise<R>,
+  options: { maxBytes?: number } = {},
 ): Promise<R | ReturnType<typeof reply>> {
   let raw: Record<string, unknown> = {};
   try {
-    raw = await readForm(request);
+    const parts = await readFormParts(request, options.maxBytes ?? MAX_FORM_BYTES);
+    raw = parts.fields;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const fieldErrors: Record<string, string> = {};
@@ -61,7 +71,7 @@ export async function handleForm<S extends z.ZodTypeAny, R>(
       delete fieldErrors._form;
       return reply(400, { formError: formError ?? "fix_fields", fieldErrors, values: publicValues(raw) });
     }
-    return await run(parsed.data, raw);
+    return await run(parsed.data, raw, parts.files);
   } catch (error) {
     // Two people doing the same thing at once (registering one address, say): the database's unique
     // key decides, and the loser gets a translated conflict, not an error page.

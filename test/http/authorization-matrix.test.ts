@@ -113,6 +113,34 @@ const ROUTES: Record<string, RouteRule> = {
   },
   "routes/staff+/audit": { path: "/staff/audit", get: "staff:staff.audit.view" },
   "routes/staff+/accounts": { path: "/staff/accounts", get: "staff:staff.accounts.manage", post: "staff:staff.accounts.manage" },
+
+  "routes/app+/assessments._index": { path: "/app/assessments", get: "org:assessment.view", post: "org:assessment.edit" },
+  "routes/app+/assessments.$assessmentId._index": { path: "/app/assessments/:assessmentId", get: "org:assessment.view", post: "org:assessment.edit" },
+  "routes/app+/assessments.$assessmentId.sections.$sectionId": {
+    path: "/app/assessments/:assessmentId/sections/:sectionId",
+    get: "org:assessment.view",
+    post: "org:assessment.edit",
+  },
+  "routes/app+/assessments.$assessmentId.evidence._index": { path: "/app/assessments/:assessmentId/evidence", get: "org:assessment.view", post: "org:assessment.edit" },
+  "routes/app+/assessments.$assessmentId.evidence.$evidenceId": { path: "/app/assessments/:assessmentId/evidence/:evidenceId", get: "org:assessment.view" },
+  "routes/app+/assessments.$assessmentId.results": { path: "/app/assessments/:assessmentId/results", get: "org:assessment.view", post: "org:plan.manage" },
+  "routes/app+/assessments.$assessmentId.export[.]csv": { path: "/app/assessments/:assessmentId/export.csv", get: "org:assessment.view" },
+  "routes/app+/assessments.$assessmentId.export[.]json": { path: "/app/assessments/:assessmentId/export.json", get: "org:assessment.view" },
+  "routes/app+/plan": { path: "/app/plan", get: "org:plan.view", post: "org:plan.manage" },
+
+  "routes/staff+/assessments._index": { path: "/staff/assessments", get: "staff:staff.assessments.review" },
+  "routes/staff+/assessments.overview": { path: "/staff/assessments/overview", get: "staff:staff.assessments.review" },
+  "routes/staff+/assessments.export[.]csv": { path: "/staff/assessments/export.csv", get: "staff:staff.assessments.review" },
+  "routes/staff+/assessments.$assessmentId._index": {
+    path: "/staff/assessments/:assessmentId",
+    get: "staff:staff.assessments.review",
+    post: "staff:staff.assessments.review",
+  },
+  "routes/staff+/assessments.$assessmentId.evidence.$evidenceId": {
+    path: "/staff/assessments/:assessmentId/evidence/:evidenceId",
+    get: "staff:staff.assessments.review",
+  },
+  "routes/staff+/frameworks": { path: "/staff/frameworks", get: "staff:staff.frameworks.view", post: "staff:staff.frameworks.publish" },
 };
 
 /** Statuses in which an organisation may change its own data (the spec of PERMISSIONS' `write`). */
@@ -163,7 +191,8 @@ function expected(rule: RouteRule, method: "GET" | "POST", p: Persona, t: Target
   const access = method === "GET" ? rule.get : rule.post!;
   const ok: Expected = method === "GET" ? status(200) : rule.emptyForm ? status(rule.emptyForm) : { validation: true };
   const found = (): Expected => (visible(p, t) ? ok : status(404));
-  const pathname = new URL(t.url, "http://x").pathname;
+  const where = new URL(t.url, "http://x");
+  const pathname = `${where.pathname}${where.search}`;
   const anonymous = !p.cookie;
   const gate = anonymous
     ? redirectTo(`/login?${new URLSearchParams({ redirectTo: pathname })}`)
@@ -250,6 +279,18 @@ afterAll(async () => server?.close());
 function targetsOf(path: string, world: World): Target[] {
   const params = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
   if (params.length === 0) return [{ url: path, label: path, owner: "any" }];
+  // An assessment's pages: company A's and company B's (a foreign id), and for staff a missing one.
+  if (params[0] === "assessmentId") {
+    const query = path.endsWith("/evidence") ? "?question=core.policy.has" : "";
+    const fillAll = (assessment: { assessmentId: string; evidenceId: string }) =>
+      path.replace(":assessmentId", assessment.assessmentId).replace(":sectionId", "core.policy").replace(":evidenceId", assessment.evidenceId) + query;
+    const targets: Target[] = [
+      { url: fillAll(world.aAssessment), label: `${path} (company A's)`, owner: "a" },
+      { url: fillAll(world.bAssessment), label: `${path} (company B's)`, owner: "b" },
+    ];
+    if (path.startsWith("/staff/")) targets.push({ url: fillAll({ assessmentId: newId(), evidenceId: newId() }), label: `${path} (none such)`, owner: null });
+    return targets;
+  }
   if (params.length > 1) throw new Error(`${path}: more than one param; teach targetsOf() about it`);
   const fill = (value: string) => path.replace(/:\w+/, value);
   switch (params[0]) {

@@ -6,7 +6,10 @@ import type { Db } from "#db/dialect";
 import type { OrganisationStatus, Role, StaffRole } from "#db/schema";
 import { createSession } from "~/modules/auth/session.server";
 import { addMembership, inviteMember } from "~/modules/members/members.server";
+import { startAssessment } from "~/modules/assessments/assessments.server";
+import { addEvidenceFile } from "~/modules/assessments/evidence.server";
 import { createCompany, createUser, sessionCookie } from "./factories";
+import { publishFixtures } from "./frameworks";
 
 export type PersonaName =
   | "anonymous"
@@ -63,6 +66,18 @@ export async function seedPersonas(db: Db) {
     { name: bAdmin.name, language: "sv" },
   );
   const bAdminSession = await createSession(db, bAdmin.id, { ip: null, userAgent: "vitest", twoFactorAt: Date.now() });
+
+  // Self-assessments of both companies, each with an evidence file: the ids of B's are foreign ids.
+  await publishFixtures(db);
+  const year = new Date().getUTCFullYear();
+  const assessmentOf = async (company: typeof a) => {
+    const actor = { userId: company.members.compliance_officer.id, label: company.members.compliance_officer.email, ip: null, userAgent: null };
+    const { id } = await startAssessment(db, actor, company.organisation.id, { year, extraModules: [] });
+    const evidence = await addEvidenceFile(db, actor, company.organisation.id, id, "core.policy.has", { name: `${company.organisation.name}.pdf`, bytes: new TextEncoder().encode(`%PDF-1.4 ${company.organisation.id}`) });
+    return { assessmentId: id, evidenceId: evidence.id };
+  };
+  const aAssessment = await assessmentOf(a);
+  const bAssessment = await assessmentOf(b);
 
   const staff = await createUser(db, { staffRole: "staff", name: "Matrix Staff" });
   const staffAdmin = await createUser(db, { staffRole: "staff_admin", name: "Matrix Staff Admin" });
@@ -125,9 +140,11 @@ export async function seedPersonas(db: Db) {
     staffAdmin,
     personas,
     bInvitationId,
+    aAssessment,
+    bAssessment,
     bAdminSessionKey: bAdminSession.session.key,
     /** What only company B (and staff) may ever see: its name and its people's addresses. */
-    bSecrets: [b.organisation.name, ...Object.values(b.members).map((m) => m.email), bInvitationEmail],
+    bSecrets: [b.organisation.name, ...Object.values(b.members).map((m) => m.email), bInvitationEmail, b.organisation.id],
   };
 }
 

@@ -8,10 +8,11 @@ import type { ImprovementStatus } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import type { Language } from "~/modules/i18n/i18n";
 import { AppError } from "~/utils/errors";
+import { PLAN_STATUSES_LIST } from "./plan-statuses";
 import { newId } from "~/utils/ids";
 import { loadAssessment, resultsOf } from "./assessments.server";
 
-export const PLAN_STATUSES: ImprovementStatus[] = ["open", "in_progress", "done", "dropped"];
+export const PLAN_STATUSES: readonly ImprovementStatus[] = PLAN_STATUSES_LIST;
 
 export async function listPlan(db: Db, organisationId: string) {
   const items = await db

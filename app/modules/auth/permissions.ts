@@ -17,6 +17,10 @@ export const PERMISSIONS = {
   "members.view": { roles: ALL_ROLES, write: false },
   "members.manage": { roles: ["org_admin"], write: true },
   "audit.view": { roles: ["org_admin"], write: false },
+  "assessment.view": { roles: ALL_ROLES, write: false },
+  "assessment.edit": { roles: ["compliance_officer"], write: true },
+  "plan.view": { roles: ALL_ROLES, write: false },
+  "plan.manage": { roles: ["compliance_officer"], write: true },
 } as const satisfies Record<string, { roles: readonly Role[]; write: boolean }>;
 
 export const STAFF_PERMISSIONS = {
@@ -24,6 +28,9 @@ export const STAFF_PERMISSIONS = {
   "staff.organisations.decide": { roles: STAFF },
   "staff.audit.view": { roles: STAFF },
   "staff.accounts.manage": { roles: ["staff_admin"] },
+  "staff.assessments.review": { roles: STAFF },
+  "staff.frameworks.view": { roles: STAFF },
+  "staff.frameworks.publish": { roles: ["staff_admin"] },
 } as const satisfies Record<string, { roles: readonly StaffRole[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -6,6 +6,7 @@ import { Notice } from "~/components/forms";
 import { formatDate, StatusBadge } from "~/components/status";
 import { getOrgContext, requireUser } from "~/modules/auth/guards.server";
 import { can, ROLES } from "~/modules/auth/permissions";
+import { listAssessments } from "~/modules/assessments/assessments.server";
 import { listMembers, listPendingInvitations } from "~/modules/members/members.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -23,6 +24,14 @@ export async function loader(args: LoaderFunctionArgs) {
   const covered = new Set(members.flatMap((m) => m.roles));
   const steps: { key: string; to: string; params?: Record<string, string | number> }[] = [];
   if (!auth.user.totpEnabled) steps.push({ key: membership.roles.includes("engineer") ? "enable2faEngineer" : "enable2fa", to: "/account/two-factor" });
+  if (can(membership.roles, "assessment.edit", organisation.status)) {
+    const assessments = await listAssessments(db, organisation.id);
+    const year = new Date().getUTCFullYear();
+    const current = assessments.find((a) => a.year === year);
+    if (!current) steps.push({ key: "startAssessment", to: "/app/assessments", params: { year } });
+    else if (current.status === "returned") steps.push({ key: "returnedAssessment", to: `/app/assessments/${current.id}`, params: { year } });
+    else if (current.status === "draft") steps.push({ key: "continueAssessment", to: `/app/assessments/${current.id}`, params: { year } });
+  }
   if (can(membership.roles, "members.manage", organisation.status)) {
     if (members.length === 1 && invitations.length === 0) steps.push({ key: "inviteColleagues", to: "/app/members" });
     for (const role of ROLES.filter((r) => r !== "org_admin" && !covered.has(r))) steps.push({ key: `assignRole.${role}`, to: "/app/members" });
@@ -91,8 +100,8 @@ export default function AppHome() {
           <ul className="cards">
             {data.steps.map((s) => (
               <li className="card highlight" key={s.key}>
-                <h3>{t(`appHome.steps.${s.key}.title`)}</h3>
-                <p>{t(`appHome.steps.${s.key}.text`)}</p>
+                <h3>{t(`appHome.steps.${s.key}.title`, s.params)}</h3>
+                <p>{t(`appHome.steps.${s.key}.text`, s.params)}</p>
                 <Link to={s.to}>{t(`appHome.steps.${s.key}.action`)}</Link>
               </li>
             ))}

@@ -4,6 +4,8 @@ import { useTranslation } from "react-i18next";
 import { asReply, Field, FormAlert, Notice } from "~/components/forms";
 import { MembersTable, OrganisationFacts, StatusHistory } from "~/components/organisation";
 import { StatusBadge } from "~/components/status";
+import { AssessmentStatusBadge, ScoreText } from "~/components/assessment";
+import { listAssessments } from "~/modules/assessments/assessments.server";
 import { actorOf, requireStaff } from "~/modules/auth/guards.server";
 import { getLanguage } from "~/modules/i18n/i18n.server";
 import { listMembers } from "~/modules/members/members.server";
@@ -27,9 +29,9 @@ export async function loader(args: LoaderFunctionArgs) {
   await requireStaff(args, "staff.organisations.view");
   const organisation = await load(args);
   const { db } = args.context;
-  const [members, history] = await Promise.all([listMembers(db, organisation.id), getStatusHistory(db, organisation.id)]);
+  const [members, history, assessments] = await Promise.all([listMembers(db, organisation.id), getStatusHistory(db, organisation.id), listAssessments(db, organisation.id)]);
   const country = countryName(organisation.country, await getLanguage(args.request));
-  return { organisation, country, members, history, decisions: allowedDecisions(organisation.status) };
+  return { organisation, country, members, history, assessments, decisions: allowedDecisions(organisation.status) };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -43,7 +45,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function StaffOrganisation() {
   const { t } = useTranslation();
-  const { organisation, country, members, history, decisions } = useLoaderData<typeof loader>();
+  const { organisation, country, members, history, assessments, decisions } = useLoaderData<typeof loader>();
   const reply = asReply(useActionData<typeof action>());
   const [params] = useSearchParams();
   const reasonError = reply?.fieldErrors?.reason;
@@ -80,6 +82,21 @@ export default function StaffOrganisation() {
       <section aria-labelledby="members">
         <h2 id="members">{t("members.title")}</h2>
         <MembersTable members={members} />
+      </section>
+
+      <section aria-labelledby="assessments">
+        <h2 id="assessments">{t("staffAssessments.title")}</h2>
+        {assessments.length === 0 ? (
+          <p className="muted">{t("assessments.none")}</p>
+        ) : (
+          <ul>
+            {assessments.map((a) => (
+              <li key={a.id}>
+                <Link to={`/staff/assessments/${a.id}`}>{t("assessments.ofYear", { year: a.year })}</Link> <AssessmentStatusBadge status={a.status} /> <ScoreText score={a.score} />
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
 
       <StatusHistory history={history} />
