@@ -12,24 +12,16 @@ export function ScoreText({ score }: { score: number | null | undefined }) {
 }
 
 /**
- * A horizontal bar chart as SVG (no inline styles: the CSP forbids them), with the numbers in the
- * accessible name and the text beside each bar; a second, thinner bar shows a comparison value.
+ * A score as a horizontal bar (SVG: no inline styles, which the CSP forbids), for a table cell next
+ * to the number; an optional mark shows a comparison value (the industry median).
  */
-export function ScoreBars({ rows, label }: { rows: { label: string; score: number | null; compare?: number | null }[]; label: string }) {
-  const width = 240;
-  const rowHeight = 28;
+export function ScoreBar({ score, compare, label }: { score: number | null; compare?: number | null; label: string }) {
+  const width = 160;
   return (
-    <svg className="score-bars" viewBox={`0 0 ${width + 60} ${rows.length * rowHeight}`} role="img" aria-label={`${label}: ${rows.map((r) => `${r.label} ${r.score ?? "–"}`).join(", ")}`}>
-      {rows.map((r, i) => (
-        <g key={r.label} transform={`translate(0 ${i * rowHeight})`}>
-          <rect x="0" y="6" width={width} height="14" rx="3" className="bar-track" />
-          <rect x="0" y="6" width={((r.score ?? 0) / 100) * width} height="14" rx="3" className="bar-value" />
-          {r.compare !== undefined && r.compare !== null && <rect x={(r.compare / 100) * width - 1} y="2" width="3" height="22" className="bar-compare" />}
-          <text x={width + 8} y="18" className="bar-label">
-            {r.score ?? "–"}
-          </text>
-        </g>
-      ))}
+    <svg className="score-bar" viewBox={`0 0 ${width} 20`} width={width} height="20" role="img" aria-label={label}>
+      <rect x="0" y="4" width={width} height="12" rx="3" className="bar-track" />
+      <rect x="0" y="4" width={((score ?? 0) / 100) * width} height="12" rx="3" className="bar-value" />
+      {compare !== undefined && compare !== null && <rect x={Math.max(0, (compare / 100) * width - 1.5)} y="0" width="3" height="20" className="bar-compare" />}
     </svg>
   );
 }

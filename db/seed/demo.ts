@@ -11,7 +11,9 @@ import { insertUser } from "~/modules/auth/users.server";
 import { addMembership } from "~/modules/members/members.server";
 import { decideOrganisation, type Decision } from "~/modules/organisations/organisations.server";
 import type { Industry } from "~/modules/organisations/schema";
+import { getCurrentFrameworks, publishMissingFrameworks } from "~/modules/frameworks/frameworks.server";
 import { encrypt } from "~/utils/crypto.server";
+import { seedDemoAssessments, type DemoAssessmentPlan } from "./demo-assessments";
 import { getEnv } from "~/utils/env.server";
 import { newId } from "~/utils/ids";
 
@@ -159,6 +161,7 @@ export async function seedDemo(db: Db): Promise<DemoLogins> {
   }
   const staffActor: Actor = { ...systemActor(), userId: staffIds[1]!, label: "staff@ecpat.example" };
 
+  const created = new Map<string, { id: string; industry: Industry; people: Map<string, string> }>();
   let age = companies.length * 40;
   for (const c of companies) {
     const createdAt = Date.now() - age * DAY;
@@ -185,15 +188,45 @@ export async function seedDemo(db: Db): Promise<DemoLogins> {
       .insertInto("organisation_status_event")
       .values({ id: newId(), organisation_id: organisationId, from_status: null, to_status: "applied", reason: null, actor_user_id: null, at: createdAt })
       .execute();
+    const people = new Map<string, string>();
     for (const p of c.people) {
       const userId = await insertUser(db, { email: p.email, name: p.name, passwordHash, locale: "sv", emailVerified: true });
       await addMembership(db, organisationId, userId, p.roles);
+      people.set(p.email, userId);
       logins.company.push({ email: p.email, organisation: c.name, roles: p.roles });
     }
+    created.set(c.name, { id: organisationId, industry: c.industry, people });
     await recordAudit(db, systemActor("demo-seed"), { action: "organisation.registered", organisationId, targetType: "organisation", targetId: organisationId });
     for (const [i, decision] of c.path.entries()) {
       await decideOrganisation(db, staffActor, organisationId, decision, c.reasons[i] ?? "");
     }
+  }
+
+  // Self-assessments: two years of history in different states.
+  await publishMissingFrameworks(db, systemActor("demo-seed"));
+  if ((await getCurrentFrameworks(db)).has("core")) {
+    const year = new Date().getUTCFullYear();
+    const officer = (company: string, email: string): Actor => ({ ...systemActor(), userId: created.get(company)!.people.get(email)!, label: email });
+    const plans: DemoAssessmentPlan[] = [
+      { company: "Nordresor AB", email: "compliance@nordresor.example", years: [{ year: year - 1, quality: 0.5, state: "approved" as const }, { year, quality: 0.6, state: "draft" as const }] },
+      { company: "Fjällnät Hosting AB", email: "hugo@fjallnat.example", years: [{ year: year - 1, quality: 0.55, state: "approved" as const }, { year, quality: 0.7, state: "submitted" as const }] },
+      { company: "Omsorg i Norr AB", email: "jonas@omsorgnorr.example", years: [{ year, quality: 0.45, state: "returned" as const }] },
+      { company: "Klickbar Social AB", email: "sara@klickbar.example", years: [{ year, quality: 0.35, state: "draft" as const }] },
+    ].map((p) => ({ organisationId: created.get(p.company)!.id, industry: created.get(p.company)!.industry, officer: officer(p.company, p.email), years: p.years }));
+    // Five more travel companies with approved assessments last year: enough for an industry median.
+    for (const [i, name] of ["Fjordresor AB", "Solkusten Travel AB", "Lappland Adventures AB", "Citybreak Sverige AB", "Skärgårdsturer AB"].entries()) {
+      const id = newId();
+      const at = Date.now() - 400 * DAY;
+      await db
+        .insertInto("organisation")
+        .values({ id, name, country: "SE", org_number: withCheckDigit(String(559400000 + i * 1117)), industry: "travel", website: null, size_band: "10-49", status: "approved", status_reason: null, status_changed_at: at, created_at: at, updated_at: at })
+        .execute();
+      const email = `compliance@peer${i + 1}.example`;
+      const userId = await insertUser(db, { email, name: `Compliance ${name}`, passwordHash, locale: "sv", emailVerified: true });
+      await addMembership(db, id, userId, ["org_admin", "compliance_officer"]);
+      plans.push({ organisationId: id, industry: "travel", officer: { ...systemActor(), userId, label: email }, years: [{ year: year - 1, quality: 0.3 + i * 0.12, state: "approved" }] });
+    }
+    await seedDemoAssessments(db, staffActor, plans);
   }
   return logins;
 }

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { AssessmentStatusBadge, ScoreBars, ScoreText } from "~/components/assessment";
+import { AssessmentStatusBadge, ScoreBar, ScoreText } from "~/components/assessment";
 import { asReply, Field, FormAlert, Notice } from "~/components/forms";
 import { addCompanyComment, EDITABLE, listComments, loadAssessment, resultsOf, submitAssessment } from "~/modules/assessments/assessments.server";
 import { commentSchema } from "~/modules/assessments/schema";
@@ -143,14 +143,16 @@ export default function AssessmentOverview() {
                   <td>
                     {s.answered} / {s.required}
                   </td>
-                  <td>{s.score ?? "–"}</td>
+                  <td>
+                    {s.score ?? "–"}
+                    <ScoreBar score={s.score} label={t("assessments.scoreOf", { score: s.score ?? "–" })} />
+                  </td>
                   <td>{s.comments || ""}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <ScoreBars label={t("assessments.sections")} rows={a.sections.map((s) => ({ label: s.title, score: s.score }))} />
       </section>
 
       {(a.comments.length > 0 || a.canComment) && (

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ScoreBars, ScoreText } from "~/components/assessment";
+import { ScoreBar, ScoreText } from "~/components/assessment";
 import { loadAssessment, resultsOf } from "~/modules/assessments/assessments.server";
 import { industryComparison, MIN_PEERS, trendOf } from "~/modules/assessments/insights.server";
 import { addGapsToPlan } from "~/modules/assessments/plan.server";
@@ -97,7 +97,35 @@ export default function Results() {
 
       <section aria-labelledby="by-section">
         <h2 id="by-section">{t("results.bySection")}</h2>
-        <ScoreBars label={t("results.bySection")} rows={d.sections.map((s) => ({ label: s.title, score: s.score, compare: s.median }))} />
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">{t("results.bySection")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("assessments.section")}</th>
+                <th scope="col">{t("assessments.score")}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t("results.chart")}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.sections.map((s) => (
+                <tr key={s.id}>
+                  <th scope="row">{s.title}</th>
+                  <td>{s.score ?? "–"}</td>
+                  <td>
+                    <ScoreBar
+                      score={s.score}
+                      compare={s.median}
+                      label={s.median !== null ? t("results.barWithMedian", { score: s.score ?? "–", median: s.median }) : t("assessments.scoreOf", { score: s.score ?? "–" })}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         {d.comparison.available && <p className="small muted">{t("results.medianMark")}</p>}
         <div className="table-wrap">
           <table>

@@ -151,7 +151,7 @@ export default function AssessmentSection() {
         {hydrated && d.canEdit ? status || t("assessments.autosaveOn") : ""}
       </p>
 
-      <Form method="post" ref={formRef} onChange={scheduleSave} className="stack" noValidate>
+      <Form method="post" ref={formRef} onChange={scheduleSave} className="stack wide" noValidate>
         <input type="hidden" name="intent" value="save" />
         {d.questions.map(({ question: q, value, version, carriedOver, comments, evidence }) => (
           <section key={q.id} id={q.id} className={`question${carriedOver ? " carried" : ""}${comments.some((c) => c.byStaff) ? " commented" : ""}`} aria-labelledby={`input-${q.id.replace(/\./g, "-")}-label`}>

@@ -519,6 +519,8 @@ export const en: Translation = {
   },
   results: {
     title: "Results {{year}}",
+    chart: "Chart",
+    barWithMedian: "{{score}} of 100; industry median {{median}}",
     overall: "Overall",
     level: "Maturity level {{level}}: {{name}}",
     comparison: "Compared with the industry",

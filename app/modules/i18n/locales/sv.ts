@@ -520,6 +520,8 @@ export const sv = {
   },
   results: {
     title: "Resultat {{year}}",
+    chart: "Diagram",
+    barWithMedian: "{{score}} av 100; branschens median {{median}}",
     overall: "Totalt",
     level: "Mognadsnivå {{level}}: {{name}}",
     comparison: "Jämfört med branschen",
