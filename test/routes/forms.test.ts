@@ -20,13 +20,23 @@ import * as registerOrganisation from "~/routes/app+/register-organisation";
 import * as invitation from "~/routes/invitations.accept";
 import * as staffAccounts from "~/routes/staff+/accounts";
 import * as staffOrganisation from "~/routes/staff+/organisations_.$organisationId";
+import * as assessmentsIndex from "~/routes/app+/assessments._index";
+import * as assessmentOverview from "~/routes/app+/assessments.$assessmentId._index";
+import * as assessmentSection from "~/routes/app+/assessments.$assessmentId.sections.$sectionId";
+import * as assessmentEvidence from "~/routes/app+/assessments.$assessmentId.evidence._index";
+import * as assessmentResults from "~/routes/app+/assessments.$assessmentId.results";
+import * as plan from "~/routes/app+/plan";
+import * as staffReview from "~/routes/staff+/assessments.$assessmentId._index";
+import * as staffFrameworks from "~/routes/staff+/frameworks";
+import { startAssessment, submitAssessment, saveAnswers } from "~/modules/assessments/assessments.server";
 import { useTestDb } from "../support/db";
+import { publishFixtures } from "../support/frameworks";
 import { createCompany, createOrganisation, createUser, rowCounts, sessionCookie } from "../support/factories";
 import { run, testContext, testRequest } from "../support/routes";
 
 const ctx = useTestDb();
 
-type Persona = "anonymous" | "admin" | "staffAdmin" | "pending2fa";
+type Persona = "anonymous" | "admin" | "officer" | "staffAdmin" | "pending2fa";
 interface FormCase {
   name: string;
   action: (args: any) => unknown;
@@ -127,23 +137,95 @@ const forms: FormCase[] = [
     as: "staffAdmin",
     cases: [{ intent: "create" }, { intent: "create", name: "A", email: "nope", role: "god" }, { intent: "disable", userId: "00000000-0000-7000-8000-000000000000" }, { intent: "set_role" }],
   },
+  {
+    name: "start an assessment",
+    action: assessmentsIndex.action,
+    path: "/app/assessments",
+    as: "officer",
+    cases: [{}, { intent: "start", year: "1999" }, { intent: "start", year: "3000" }, { intent: "start", year: "x" }, { intent: "start", year: String(new Date().getUTCFullYear()), extraModules: ["space"] }],
+  },
+  { name: "assessment overview", action: assessmentOverview.action, path: "/app/assessments/:assessment", as: "officer", cases: [{}, { intent: "comment", body: "" }, { intent: "launch" }, { intent: "submit" }] },
+  {
+    name: "answer a section",
+    action: assessmentSection.action,
+    path: "/app/assessments/:assessment/sections/core.policy",
+    as: "officer",
+    cases: [
+      {},
+      { intent: "save", "present:core.policy.maturity": "1", "q:core.policy.maturity": "9", "v:core.policy.maturity": "0" },
+      { intent: "save", "present:core.products.trained": "1", "q:core.products.trained": "many", "v:core.products.trained": "0" },
+      { intent: "save", "present:travel.code.member": "1", "q:travel.code.member": "yes" },
+      { intent: "save", "present:core.policy.reviewed": "1", "q:core.policy.reviewed": "2026-02-31" },
+      { intent: "comment", questionId: "core.policy.has", body: LONG },
+    ],
+  },
+  {
+    name: "evidence",
+    action: assessmentEvidence.action,
+    path: "/app/assessments/:assessment/evidence?question=core.policy.has",
+    as: "officer",
+    cases: [{}, { intent: "link", url: "javascript:alert(1)" }, { intent: "link", url: "ftp://x.example/a" }, { intent: "file" }, { intent: "remove", evidenceId: "00000000-0000-7000-8000-000000000000" }],
+  },
+  { name: "gaps into the plan", action: assessmentResults.action, path: "/app/assessments/:assessment/results", as: "officer", cases: [{}, { intent: "other" }] },
+  {
+    name: "improvement plan",
+    action: plan.action,
+    path: "/app/plan",
+    as: "officer",
+    cases: [
+      {},
+      { intent: "add", action: "" },
+      { intent: "add", action: "Do it", dueDate: "31/12/2026" },
+      { intent: "add", action: "Do it", ownerUserId: "00000000-0000-7000-8000-000000000000" },
+      { intent: "update", itemId: "00000000-0000-7000-8000-000000000000", baseVersion: "1", action: "x", status: "open" },
+      { intent: "update", itemId: "x", baseVersion: "0", action: "x", status: "finished" },
+      { intent: "note", itemId: "00000000-0000-7000-8000-000000000000", body: "hello" },
+    ],
+  },
+  {
+    name: "staff review",
+    action: staffReview.action,
+    path: "/staff/assessments/:submitted",
+    as: "staffAdmin",
+    cases: [{}, { decision: "reject" }, { decision: "return" }, { decision: "return", "comment:unknown.question": "x" }],
+  },
+  { name: "publish a framework", action: staffFrameworks.action, path: "/staff/frameworks", as: "staffAdmin", cases: [{}, { frameworkId: "../../etc" }, { frameworkId: "core" }, { frameworkId: "nosuch" }] },
 ];
 
 describe("bad input to every form", () => {
   for (const form of forms) {
     it(`${form.name}: refused with a 4xx and translated field errors, nothing written`, async () => {
       const { organisation, members: people } = await createCompany(ctx.db);
+      await publishFixtures(ctx.db);
+      const officerActor = { userId: people.compliance_officer.id, label: people.compliance_officer.email, ip: null, userAgent: null };
+      const year = new Date().getUTCFullYear();
+      const { id: assessmentId } = await startAssessment(ctx.db, officerActor, organisation.id, { year, extraModules: [] });
+      const { id: submittedId } = await startAssessment(ctx.db, officerActor, organisation.id, { year: year - 1, extraModules: [] });
+      await saveAnswers(ctx.db, officerActor, organisation.id, submittedId, [
+        { questionId: "core.policy.has", value: "no", baseVersion: 0 },
+        { questionId: "core.products.detection", value: "none", baseVersion: 0 },
+        { questionId: "core.products.reporting", value: ["form"], baseVersion: 0 },
+        { questionId: "core.products.trained", value: "1", baseVersion: 0 },
+        { questionId: "hosting.takedown.process", value: "0", baseVersion: 0 },
+      ]);
+      await submitAssessment(ctx.db, officerActor, organisation.id, submittedId);
       const target = await createOrganisation(ctx.db, { status: "applied" });
       const staff = await createUser(ctx.db, { staffRole: "staff_admin" });
       const pending = await createUser(ctx.db, { totp: true });
       const cookies: Record<Persona, string | undefined> = {
         anonymous: undefined,
         admin: await sessionCookie(ctx.db, people.org_admin.id, { organisationId: organisation.id }),
+        officer: await sessionCookie(ctx.db, people.compliance_officer.id, { organisationId: organisation.id }),
         staffAdmin: await sessionCookie(ctx.db, staff.id),
         pending2fa: await sessionCookie(ctx.db, pending.id, { twoFactor: false }),
       };
-      const params = { membershipId: people.engineer.membershipId, organisationId: target.id };
-      const path = form.path.replace("/members/:id", `/members/${params.membershipId}`).replace("/organisations/:id", `/organisations/${params.organisationId}`);
+      const assessment = form.path.includes(":submitted") ? submittedId : assessmentId;
+      const params = { membershipId: people.engineer.membershipId, organisationId: target.id, assessmentId: assessment, sectionId: "core.policy" };
+      const path = form.path
+        .replace("/members/:id", `/members/${params.membershipId}`)
+        .replace("/organisations/:id", `/organisations/${params.organisationId}`)
+        .replace(":assessment", assessmentId)
+        .replace(":submitted", submittedId);
       for (const fields of form.cases) {
         const before = await rowCounts(ctx.db);
         const result = await run(form.action, testRequest(path, { form: fields, cookie: cookies[form.as] }), testContext(ctx.db), params);
