@@ -42,6 +42,8 @@ export async function loader(args: LoaderFunctionArgs) {
       comments: comments.filter((c) => c.questionId && s.section.questions.some((q) => q.id === c.questionId)).length,
     })),
     comments: comments.filter((c) => c.questionId === null),
+    /** To name the questions a refused submission lists. */
+    questionIndex: Object.fromEntries(results.questions.map((q) => [q.question.id, { text: q.question.text[language], sectionId: q.sectionId }])),
   };
 }
 
@@ -82,9 +84,10 @@ export default function AssessmentOverview() {
         <div className="message warning">
           <p>{t("assessments.missingList")}</p>
           <ul>
-            {[...(refusal.missing ?? []), ...(refusal.unconfirmed ?? [])].slice(0, 30).map((q) => (
-              <li key={q} className="mono small">
-                {q}
+            {[...(refusal.missing ?? []).map((q) => [q, "missing"] as const), ...(refusal.unconfirmed ?? []).map((q) => [q, "unconfirmed"] as const)].slice(0, 40).map(([q, why]) => (
+              <li key={q}>
+                <Link to={`/app/assessments/${a.id}/sections/${a.questionIndex[q]?.sectionId ?? ""}#${q}`}>{a.questionIndex[q]?.text ?? q}</Link>{" "}
+                <span className="muted small">({why === "missing" ? t("assessments.notAnswered") : t("assessments.notConfirmed")})</span>
               </li>
             ))}
           </ul>

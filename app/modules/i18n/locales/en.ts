@@ -484,6 +484,8 @@ export const en: Translation = {
     sendComment: "Send comment",
     submit: "Submit for review",
     submitHint: "Every required question must be answered and carried-over answers confirmed.",
+    notAnswered: "not answered",
+    notConfirmed: "carried over, not confirmed",
     missingList: "This is missing:",
     sectionScore: "section {{score}}",
     overallScore: "overall {{score}}",

@@ -485,6 +485,8 @@ export const sv = {
     sendComment: "Skicka kommentar",
     submit: "Skicka in för granskning",
     submitHint: "Alla obligatoriska frågor måste vara besvarade och överförda svar bekräftade.",
+    notAnswered: "inte besvarad",
+    notConfirmed: "överfört, inte bekräftat",
     missingList: "Det här saknas:",
     sectionScore: "avsnittet {{score}}",
     overallScore: "totalt {{score}}",
