@@ -25,7 +25,7 @@ async function setUp() {
   };
 }
 
-function upload(name: string, bytes: Uint8Array | string) {
+function upload(name: string, bytes: Uint8Array<ArrayBuffer> | string) {
   const form = new FormData();
   form.set("intent", "file");
   form.set("file", new Blob([bytes]), name);
