@@ -18,21 +18,17 @@
  * BENCH_KEEP=1 (keep the temp dir with the database and the server log), BENCH_SERVER_ARGS (extra node
  * arguments for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import crypto from "node:crypto";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import autocannon, { type Result } from "autocannon";
 import { createDb } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
 import { hashPassword } from "~/modules/auth/password.server";
+import { autocannonVersion, escapeHtml, fmt, freePort, log, machineBusySeconds, printTable, processCpuSeconds, request, root, startBuiltServer, stopServer } from "./lib";
 import { BENCH_PASSWORD, seedBench } from "./seed";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -41,54 +37,6 @@ const ORGS = Number(process.env.BENCH_ORGS ?? 1000);
 const RATE_LIMIT_FACTOR = 1_000_000;
 /** The goal: the signed-in home serves at least this share of the minimal route's throughput. */
 const GOAL = 0.5;
-
-function log(line: string) {
-  process.stdout.write(`${line}\n`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = http.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** One request with full control of Host, Origin and Cookie (fetch would not send Origin as given). */
-function request(port: number, method: string, urlPath: string, headers: Record<string, string>, body?: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, method, path: urlPath, headers: body ? { ...headers, "Content-Length": Buffer.byteLength(body) } : headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-async function waitUntilUp(port: number, child: ChildProcess, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode} before it answered.`);
-    try {
-      if ((await request(port, "GET", "/healthz", {})).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("The server did not answer /healthz in time.");
-}
 
 interface Scenario {
   key: string;
@@ -146,29 +94,6 @@ function assertClean(s: Scenario, result: Result, phase: string) {
   }
 }
 
-/** CPU seconds (user + system) the process has used so far, from /proc (Linux); null elsewhere. */
-function processCpuSeconds(pid: number): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // Fields 14 and 15 of proc(5) (utime, stime), counted from after the command name; USER_HZ is 100 on Linux.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
-/** Busy CPU seconds of the whole machine so far (all cores, from /proc/stat); null off Linux. */
-function machineBusySeconds(): number | null {
-  try {
-    const [, ...ticks] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
-    const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
-    return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
-  } catch {
-    return null;
-  }
-}
-
 async function run(port: number, serverPid: number, s: Scenario): Promise<Measurement> {
   process.stdout.write(`  ${s.label.padEnd(40)} warm-up ${WARMUP} s … `);
   assertClean(s, await measure(port, s, WARMUP), "warm-up");
@@ -201,8 +126,6 @@ async function run(port: number, serverPid: number, s: Scenario): Promise<Measur
   };
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
 async function main() {
   for (const [name, value, min] of [["BENCH_DURATION", DURATION, 1], ["BENCH_WARMUP", WARMUP, 1], ["BENCH_CONNECTIONS", CONNECTIONS, 1], ["BENCH_ORGS", ORGS, 1]] as const) {
     if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number ≥ ${min} (got ${value}).`);
@@ -216,12 +139,7 @@ async function main() {
   let child: ChildProcess | undefined;
   /** Stops the server (gracefully: it closes the database; a --cpu-prof profile is written) and removes the temp dir. */
   const cleanup = async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const running = child;
-      const exited = new Promise((resolve) => running.once("exit", resolve));
-      running.kill("SIGTERM");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 12_000))]);
-    }
+    await stopServer(child);
     if (process.env.BENCH_KEEP === "1") log(`Kept ${tmp} (database and server log).`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   };
@@ -250,25 +168,7 @@ async function main() {
 
     // 2. The built server, as in production.
     const port = await freePort();
-    const out = fs.openSync(serverLog, "a");
-    const extraArgs = process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [];
-    child = spawn(process.execPath, [...extraArgs, path.join(root, "build/server.js")], {
-      cwd: root,
-      stdio: ["ignore", out, out],
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: "production",
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        APP_URL: "https://bench.invalid",
-        APP_SECRET: crypto.randomBytes(48).toString("base64"),
-        DATABASE_URL: `sqlite:${file}`,
-        RATE_LIMIT_FACTOR: String(RATE_LIMIT_FACTOR),
-        LOG_LEVEL: "info",
-      },
-    });
-    fs.closeSync(out);
-    await waitUntilUp(port, child);
+    child = await startBuiltServer({ port, databaseFile: file, serverLog, extraEnv: { RATE_LIMIT_FACTOR: String(RATE_LIMIT_FACTOR) } });
     log(`Server: node build/server.js (pid ${child.pid}), NODE_ENV=production, SQLite, port ${port}, log ${serverLog}`);
     log(`RATE_LIMIT_FACTOR=${fmt(RATE_LIMIT_FACTOR)} in the server's environment: throttling never kicks in, so every failed sign-in does the real argon2id verification.`);
 
@@ -413,24 +313,6 @@ async function main() {
   } finally {
     await cleanup();
   }
-}
-
-/** A Markdown table, numbers right-aligned (it can be pasted into docs/benchmarks.md as it is). */
-function printTable(header: string[], rows: string[][]) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
-  log(line(header));
-  log(`|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`);
-  for (const r of rows) log(line(r));
-}
-
-function escapeHtml(s: string) {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-function autocannonVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, "node_modules/autocannon/package.json"), "utf8")) as { version: string };
-  return pkg.version;
 }
 
 main().catch((error) => {

@@ -1,9 +1,9 @@
 import { useTranslation } from "react-i18next";
-import type { Question } from "~/modules/frameworks/framework-schema";
+import type { Lang, LocalQuestion } from "~/modules/frameworks/localize";
 import type { AnswerValue } from "~/modules/frameworks/scoring";
 import { translateError } from "~/utils/zod";
 
-export type Lang = "sv" | "en";
+export type { Lang };
 
 /** The form field name of a question's answer. */
 export const answerField = (questionId: string) => `q:${questionId}`;
@@ -17,13 +17,11 @@ export function QuestionInput({
   value,
   error,
   disabled,
-  language,
 }: {
-  question: Question;
+  question: LocalQuestion;
   value: AnswerValue | undefined;
   error?: string;
   disabled?: boolean;
-  language: Lang;
 }) {
   const { t } = useTranslation();
   const name = answerField(question.id);
@@ -45,7 +43,7 @@ export function QuestionInput({
   let control;
   switch (question.type) {
     case "maturity":
-      control = radio(question.levels.map((l, i) => ({ value: String(i), label: l[language] })));
+      control = radio(question.levels.map((l, i) => ({ value: String(i), label: l })));
       break;
     case "yes_partly_no":
       control = radio([
@@ -56,7 +54,7 @@ export function QuestionInput({
       ]);
       break;
     case "single":
-      control = radio([...question.options.map((o) => ({ value: o.id, label: o.label[language] })), ...na(question.allowNotApplicable)]);
+      control = radio([...question.options.map((o) => ({ value: o.id, label: o.label })), ...na(question.allowNotApplicable)]);
       break;
     case "multiple":
       control = (
@@ -64,7 +62,7 @@ export function QuestionInput({
           {question.options.map((o) => (
             <div className="check" key={o.id}>
               <input type="checkbox" id={`${id}-${o.id}`} name={name} value={o.id} defaultChecked={values.includes(o.id)} disabled={disabled} />
-              <label htmlFor={`${id}-${o.id}`}>{o.label[language]}</label>
+              <label htmlFor={`${id}-${o.id}`}>{o.label}</label>
             </div>
           ))}
         </div>
@@ -106,7 +104,7 @@ export function QuestionInput({
   return (
     <>
       {control}
-      {question.type === "number" && question.unit && <span className="hint">{question.unit[language]}</span>}
+      {question.type === "number" && question.unit && <span className="hint">{question.unit}</span>}
       {error && (
         <span className="error" id={errorId}>
           {translateError(t, error)}
@@ -117,19 +115,19 @@ export function QuestionInput({
 }
 
 /** An answer as text, for read-only views (staff review, conflicts). */
-export function answerLabel(question: Question, value: AnswerValue | null | undefined, language: Lang, t: (k: string) => string): string {
+export function answerLabel(question: LocalQuestion, value: AnswerValue | null | undefined, t: (k: string) => string): string {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return t("answers.none");
   const values = Array.isArray(value) ? value : [value];
   const one = (v: string) => {
     if (v === "na") return t("answers.na");
     switch (question.type) {
       case "maturity":
-        return question.levels[Number(v)]?.[language] ?? v;
+        return question.levels[Number(v)] ?? v;
       case "yes_partly_no":
         return t(`answers.${v}`);
       case "single":
       case "multiple":
-        return question.options.find((o) => o.id === v)?.label[language] ?? v;
+        return question.options.find((o) => o.id === v)?.label ?? v;
       default:
         return v;
     }

@@ -39,8 +39,12 @@ function toPublished(r: VersionRow): PublishedFramework {
 
 export async function getFrameworkVersions(db: Db, ids: string[]): Promise<PublishedFramework[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom("framework_version").select(["id", "framework_id", "version", "content", "sha256", "published_at"]).where("id", "in", ids).execute();
-  return rows.map(toPublished);
+  // The content (tens of kilobytes each) is read only for versions this process has not parsed yet.
+  const rows = await db.selectFrom("framework_version").select(["id", "framework_id", "version", "sha256", "published_at"]).where("id", "in", ids).execute();
+  const missing = rows.filter((r) => !parsed.has(r.id)).map((r) => r.id);
+  const contents = missing.length ? await db.selectFrom("framework_version").select(["id", "content"]).where("id", "in", missing).execute() : [];
+  const content = new Map(contents.map((c) => [c.id, c.content]));
+  return rows.map((r) => toPublished({ ...r, content: content.get(r.id) ?? "" }));
 }
 
 /** The newest published version of each framework. */

@@ -9,6 +9,7 @@ import { addCompanyComment, EDITABLE, listComments, loadAssessment, resultsOf, s
 import { listEvidence } from "~/modules/assessments/evidence.server";
 import { actorOf, requireOrg } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
+import { localizeQuestion } from "~/modules/frameworks/localize";
 import { getLanguage } from "~/modules/i18n/i18n.server";
 import { AppError } from "~/utils/errors";
 import { handleForm, type FormReply } from "~/utils/forms.server";
@@ -45,7 +46,7 @@ export async function loader(args: LoaderFunctionArgs) {
       .map((q) => {
         const answer = loaded.answers.get(q.id);
         return {
-          question: q,
+          question: localizeQuestion(q, language),
           value: answer?.value,
           version: answer?.version ?? 0,
           carriedOver: answer?.carriedOver ?? false,
@@ -136,11 +137,11 @@ export default function AssessmentSection() {
               if (!q) return null;
               return (
                 <li key={c.questionId}>
-                  <strong>{q.text[d.language]}</strong>
+                  <strong>{q.text}</strong>
                   <br />
-                  {t("assessments.conflictTheirs", { who: c.by ?? t("assessments.someone"), at: c.at ? formatDateTime(c.at, i18n.language) : "" })}: {answerLabel(q, c.theirs, d.language, t)}
+                  {t("assessments.conflictTheirs", { who: c.by ?? t("assessments.someone"), at: c.at ? formatDateTime(c.at, i18n.language) : "" })}: {answerLabel(q, c.theirs, t)}
                   <br />
-                  {t("assessments.conflictMine")}: {answerLabel(q, c.mine, d.language, t)}
+                  {t("assessments.conflictMine")}: {answerLabel(q, c.mine, t)}
                 </li>
               );
             })}
@@ -156,13 +157,13 @@ export default function AssessmentSection() {
         {d.questions.map(({ question: q, value, version, carriedOver, comments, evidence }) => (
           <section key={q.id} id={q.id} className={`question${carriedOver ? " carried" : ""}${comments.some((c) => c.byStaff) ? " commented" : ""}`} aria-labelledby={`input-${q.id.replace(/\./g, "-")}-label`}>
             <h2 id={`input-${q.id.replace(/\./g, "-")}-label`}>
-              {q.text[d.language]}
+              {q.text}
               {!q.required && <span className="muted small"> ({t("assessments.optional")})</span>}
             </h2>
-            <p className="guidance">{q.guidance[d.language]}</p>
+            <p className="guidance">{q.guidance}</p>
             <input type="hidden" name={`present:${q.id}`} value="1" />
             <input type="hidden" name={`v:${q.id}`} value={version} />
-            <QuestionInput question={q} value={value} error={reply?.fieldErrors?.[q.id]} disabled={!d.canEdit} language={d.language} />
+            <QuestionInput question={q} value={value} error={reply?.fieldErrors?.[q.id]} disabled={!d.canEdit} />
             {carriedOver && (
               <div className="check">
                 <input type="checkbox" id={`confirm-${q.id}`} name={`confirm:${q.id}`} disabled={!d.canEdit} />
@@ -207,7 +208,7 @@ export default function AssessmentSection() {
             <Form method="post" className="stack" key={`reply-${q.id}`}>
               <input type="hidden" name="intent" value="comment" />
               <input type="hidden" name="questionId" value={q.id} />
-              <Field label={t("assessments.replyTo", { question: q.text[d.language] })}>{(aria) => <textarea {...aria} name="body" maxLength={4000} required />}</Field>
+              <Field label={t("assessments.replyTo", { question: q.text })}>{(aria) => <textarea {...aria} name="body" maxLength={4000} required />}</Field>
               <div className="actions">
                 <button type="submit" className="secondary">
                   {t("assessments.sendComment")}

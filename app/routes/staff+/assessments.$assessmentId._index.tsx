@@ -8,6 +8,7 @@ import { listComments, loadAssessment, resultsOf, reviewAssessment } from "~/mod
 import { listEvidence } from "~/modules/assessments/evidence.server";
 import { reviewSchema } from "~/modules/assessments/schema";
 import { actorOf, requireStaff } from "~/modules/auth/guards.server";
+import { localizeQuestion } from "~/modules/frameworks/localize";
 import { getLanguage } from "~/modules/i18n/i18n.server";
 import { getOrganisation } from "~/modules/organisations/organisations.server";
 import { handleForm } from "~/utils/forms.server";
@@ -40,7 +41,7 @@ export async function loader(args: LoaderFunctionArgs) {
       questions: s.section.questions
         .filter((q) => results.questions.find((r) => r.question.id === q.id)?.visible)
         .map((q) => ({
-          question: q,
+          question: localizeQuestion(q, language),
           value: loaded.answers.get(q.id)?.value ?? null,
           score: results.questions.find((r) => r.question.id === q.id)?.score ?? null,
           comments: comments.filter((c) => c.questionId === q.id),
@@ -96,9 +97,9 @@ export default function ReviewAssessment() {
             </h2>
             {s.questions.map(({ question: q, value, score, comments, evidence }) => (
               <div key={q.id} className="question" id={q.id}>
-                <h3>{q.text[d.language]}</h3>
+                <h3>{q.text}</h3>
                 <p>
-                  <strong>{answerLabel(q, value, d.language, t)}</strong>
+                  <strong>{answerLabel(q, value, t)}</strong>
                   {score !== null && <span className="muted small"> · {Math.round(score * 100)}</span>}
                 </p>
                 {evidence.length > 0 && (

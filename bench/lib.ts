@@ -1,0 +1,194 @@
+/**
+ * What the benchmarks (bench/run.ts, bench/assessment.ts) share: plain HTTP requests with full
+ * control of the headers, the built server as a child process, CPU readings from /proc, and the
+ * Markdown tables they print.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export function log(line: string) {
+  process.stdout.write(`${line}\n`);
+}
+
+export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = http.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * One request with full control of Host, Origin and Cookie (fetch would not send Origin as given).
+ * With an `agent` (keep-alive) the connection is reused, as a browser would.
+ */
+export function request(port: number, method: string, urlPath: string, headers: Record<string, string>, body?: string, agent?: http.Agent): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: "127.0.0.1", port, method, path: urlPath, agent, headers: body ? { ...headers, "Content-Length": Buffer.byteLength(body) } : headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+export async function waitUntilUp(port: number, child: ChildProcess, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode} before it answered.`);
+    try {
+      if ((await request(port, "GET", "/healthz", {})).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("The server did not answer /healthz in time.");
+}
+
+/**
+ * Starts the BUILT server (`node build/server.js`) as in production: NODE_ENV=production, a random
+ * APP_SECRET, a log line per request (to `serverLog`), the given SQLite file. `extraEnv` adds to that
+ * environment; BENCH_SERVER_ARGS adds node arguments (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ */
+export async function startBuiltServer(options: { port: number; databaseFile: string; serverLog: string; extraEnv?: Record<string, string> }): Promise<ChildProcess> {
+  const out = fs.openSync(options.serverLog, "a");
+  const extraArgs = process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extraArgs, path.join(root, "build/server.js")], {
+    cwd: root,
+    stdio: ["ignore", out, out],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      PORT: String(options.port),
+      HOST: "127.0.0.1",
+      APP_URL: "https://bench.invalid",
+      APP_SECRET: crypto.randomBytes(48).toString("base64"),
+      DATABASE_URL: `sqlite:${options.databaseFile}`,
+      LOG_LEVEL: "info",
+      ...options.extraEnv,
+    },
+  });
+  fs.closeSync(out);
+  await waitUntilUp(options.port, child);
+  return child;
+}
+
+/** Stops the server gracefully (it closes the database; a --cpu-prof profile is written). */
+export async function stopServer(child: ChildProcess | undefined) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 12_000))]);
+}
+
+/** Signs in through POST /login (the real flow) and returns the Cookie header to send afterwards. */
+export async function signIn(port: number, email: string, password: string): Promise<string> {
+  const host = `127.0.0.1:${port}`;
+  const headers = { Host: host, Origin: `http://${host}`, "Content-Type": "application/x-www-form-urlencoded" };
+  const reply = await request(port, "POST", "/login", headers, new URLSearchParams({ email, password }).toString());
+  const setCookies = reply.headers["set-cookie"] ?? [];
+  const cookie = setCookies.map((c) => c.split(";")[0]).join("; ");
+  if (reply.status !== 302 || reply.headers.location !== "/app" || !cookie.includes("__Host-pp_session=")) {
+    throw new Error(`Sign-in of ${email} failed: ${reply.status} ${reply.headers.location ?? ""} ${JSON.stringify(setCookies)}\n${reply.body.slice(0, 500)}`);
+  }
+  return cookie;
+}
+
+/** CPU seconds (user + system) the process has used so far, from /proc (Linux); null elsewhere. */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 and 15 of proc(5) (utime, stime), counted from after the command name; USER_HZ is 100 on Linux.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy CPU seconds of the whole machine so far (all cores, from /proc/stat); null off Linux. */
+export function machineBusySeconds(): number | null {
+  try {
+    const [, ...ticks] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+    const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+    return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU used over a measured window: the server, this process (the load generator) and the machine. */
+export interface CpuWindow {
+  /** Server process CPU seconds; null off Linux. */
+  server: number | null;
+  /** CPU seconds this process (the load generator) used. */
+  client: number;
+  /** Busy CPU seconds of the whole machine; null off Linux. */
+  machine: number | null;
+  /** Wall time, s. */
+  wall: number;
+}
+
+export async function withCpu<T>(serverPid: number, run: () => Promise<T>): Promise<{ result: T; cpu: CpuWindow }> {
+  const serverBefore = processCpuSeconds(serverPid);
+  const machineBefore = machineBusySeconds();
+  const clientBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  const result = await run();
+  const wall = (performance.now() - wallBefore) / 1000;
+  const serverAfter = processCpuSeconds(serverPid);
+  const machineAfter = machineBusySeconds();
+  const client = process.cpuUsage(clientBefore);
+  return {
+    result,
+    cpu: {
+      server: serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore,
+      client: (client.user + client.system) / 1e6,
+      machine: machineBefore === null || machineAfter === null ? null : machineAfter - machineBefore,
+      wall,
+    },
+  };
+}
+
+/** A Markdown table, numbers right-aligned (it can be pasted into docs/benchmarks.md as it is). */
+export function printTable(header: string[], rows: string[][]) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  log(line(header));
+  log(`|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`);
+  for (const r of rows) log(line(r));
+}
+
+export function escapeHtml(s: string) {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+export function autocannonVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "node_modules/autocannon/package.json"), "utf8")) as { version: string };
+  return pkg.version;
+}
