@@ -142,6 +142,17 @@ export async function seedBench(db: Db, options: { organisations: number; passwo
     assessment_comment: [],
     improvement_item: [],
     improvement_note: [],
+    agreement_version: [],
+    agreement_acceptance: [],
+    hash_list: [],
+    hash_entry: [],
+    hash_snapshot: [],
+    hash_import: [],
+    hashlist_grant: [],
+    api_key: [],
+    api_key_list: [],
+    api_key_usage: [],
+    api_access_log: [],
   };
 
   const user = (email: string, name: string, createdAt: number, extra: Partial<Insertable<Database["user"]>> = {}) => {

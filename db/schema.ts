@@ -260,6 +260,146 @@ export interface ImprovementNoteTable {
   created_at: number;
 }
 
+export interface AgreementVersionTable {
+  id: string;
+  kind: AgreementKind;
+  version: string;
+  title_sv: string;
+  title_en: string;
+  text_sv: string;
+  text_en: string;
+  sha256: string;
+  published_at: number;
+  published_by: string | null;
+}
+export type AgreementKind = "data_use";
+
+export interface AgreementAcceptanceTable {
+  id: string;
+  organisation_id: string;
+  agreement_version_id: string;
+  accepted_by: string | null;
+  accepted_by_name: string;
+  language: string;
+  accepted_at: number;
+  ip: string | null;
+}
+
+/** Hash lists use small integer ids: they key millions of entries (docs/decisions/0012-hash-list-storage.md). */
+export interface HashListTable {
+  id: number;
+  slug: string;
+  name_sv: string;
+  name_en: string;
+  description_sv: string | null;
+  description_en: string | null;
+  is_test: number;
+  last_seq: number;
+  min_seq: number;
+  live_count: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface HashEntryTable {
+  list_id: number;
+  added_seq: number;
+  /** ALGORITHM_CODE of app/modules/hashlist/values.ts. */
+  algorithm: number;
+  value: Uint8Array;
+  quality: number | null;
+  category: string;
+  source: string | null;
+  added_at: number;
+  removed_seq: number | null;
+  removed_at: number | null;
+  /** 1 while the entry is on the list, NULL once removed. */
+  live: number | null;
+}
+
+export interface HashSnapshotTable {
+  list_id: number;
+  seq: number;
+  algorithm: number;
+  entries: number;
+  sha256: string;
+  created_at: number;
+}
+
+export interface HashImportTable {
+  id: string;
+  list_id: number;
+  file_name: string;
+  format: "csv" | "jsonl";
+  mode: "add" | "remove";
+  status: "running" | "done" | "failed";
+  lines: number;
+  added: number;
+  removed: number;
+  duplicates: number;
+  rejected: number;
+  rejections: string | null;
+  error: string | null;
+  started_at: number;
+  finished_at: number | null;
+  started_by: string | null;
+}
+
+export interface HashlistGrantTable {
+  organisation_id: string;
+  list_id: number;
+  granted_at: number;
+  granted_by: string | null;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  secret_sha256: string;
+  display: string;
+  /** Space-separated scopes. */
+  scopes: string;
+  allowed_cidrs: string | null;
+  created_at: number;
+  created_by: string | null;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_by: string | null;
+  replaced_by: string | null;
+  last_used_at: number | null;
+  last_used_ip: string | null;
+  expiry_warned_at: number | null;
+}
+
+export interface ApiKeyListTable {
+  key_id: string;
+  list_id: number;
+}
+
+export interface ApiKeyUsageTable {
+  key_id: string;
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  ok: number;
+  refused: number;
+  matches: number;
+}
+
+export interface ApiAccessLogTable {
+  id: string;
+  at: number;
+  key_id: string | null;
+  organisation_id: string | null;
+  ip: string | null;
+  method: string;
+  path: string;
+  status: number;
+  code: string | null;
+  items: number | null;
+  duration_ms: number;
+}
+
 export interface Database {
   organisation: OrganisationTable;
   organisation_status_event: OrganisationStatusEventTable;
@@ -282,4 +422,15 @@ export interface Database {
   assessment_comment: AssessmentCommentTable;
   improvement_item: ImprovementItemTable;
   improvement_note: ImprovementNoteTable;
+  agreement_version: AgreementVersionTable;
+  agreement_acceptance: AgreementAcceptanceTable;
+  hash_list: HashListTable;
+  hash_entry: HashEntryTable;
+  hash_snapshot: HashSnapshotTable;
+  hash_import: HashImportTable;
+  hashlist_grant: HashlistGrantTable;
+  api_key: ApiKeyTable;
+  api_key_list: ApiKeyListTable;
+  api_key_usage: ApiKeyUsageTable;
+  api_access_log: ApiAccessLogTable;
 }

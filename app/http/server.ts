@@ -10,6 +10,8 @@ import { createDb, type Db } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
 import { systemActor } from "~/modules/audit/audit.server";
 import { publishMissingFrameworks } from "~/modules/frameworks/frameworks.server";
+import { apiUsage } from "~/modules/api-keys/usage.server";
+import { publishAgreementsAndLists } from "~/modules/hashlist/startup.server";
 import type { Env } from "~/utils/env.server";
 import { isAllowedOrigin } from "./origin";
 
@@ -17,6 +19,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** Evidence uploads (files up to 5 MB, in a multipart body). */
 const UPLOAD_PATH = /^\/app\/assessments\/[^/]+\/evidence$/;
 const MAX_UPLOAD_BYTES = 6 * 1024 * 1024;
+/** A match batch: up to 10,000 hashes as JSON. */
+const MATCH_PATH = /^\/api\/v1\/match$/;
+const MAX_MATCH_BYTES = 4 * 1024 * 1024;
 
 export interface HttpServerOptions {
   env: Env;
@@ -99,7 +104,7 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
       res.status(411).set("Connection", "close").type("text/plain; charset=utf-8").send("411 – Ange längden. / Length required.");
       return;
     }
-    if (Number(req.get("content-length") ?? 0) > (UPLOAD_PATH.test(req.path) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES)) {
+    if (Number(req.get("content-length") ?? 0) > (UPLOAD_PATH.test(req.path) ? MAX_UPLOAD_BYTES : MATCH_PATH.test(req.path) ? MAX_MATCH_BYTES : MAX_BODY_BYTES)) {
       res.status(413).set("Connection", "close").type("text/plain; charset=utf-8").send("413 – För stor förfrågan. / Request too large.");
       return;
     }
@@ -139,6 +144,7 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
   await migrateToLatest(db);
   // A framework never published before (a new portal) is published from its file at once.
   const published = await publishMissingFrameworks(db, systemActor("startup"));
+  published.push(...(await publishAgreementsAndLists(db)));
   const { app, log } = createApp({ ...options, db });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
@@ -157,6 +163,13 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
       }, 5_000)
     : null;
   timer?.unref();
+  // API usage, limits and the access log are counted in memory and written every second.
+  const usageTimer = setInterval(() => {
+    apiUsage(db)
+      .flush(db)
+      .catch((err) => log.error({ err }, "API usage flush failed"));
+  }, 1_000);
+  usageTimer.unref();
 
   let stopping = false;
   async function shutdown(signal: string) {
@@ -164,9 +177,11 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
     stopping = true;
     log.info({ signal }, "shutting down");
     if (timer) clearInterval(timer);
+    clearInterval(usageTimer);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {
+      await apiUsage(db).flush(db).catch(() => undefined);
       await db.destroy().catch(() => undefined);
       process.exit(0);
     });

@@ -44,6 +44,8 @@ import { loadBuild, startTestServer, type TestServer } from "../support/server";
  * - sign-out: POST ends the request's own session (and records it); always → /?notice=signed_out.
  * - language: POST switches the language (a cookie, and the account's language); always → /.
  * - redirect:<to>: the loader only redirects there, whoever asks.
+ * - api: the hash-list API: a bearer key, never a session; everyone here (no key) gets 401.
+ * - not-found: answers 404 to everyone (the API's catch-all).
  */
 type Access =
   | "root"
@@ -58,6 +60,8 @@ type Access =
   | `org:${Permission}`
   | `staff:${StaffPermission}`
   | "dev"
+  | "api"
+  | "not-found"
   | "sign-out"
   | "language"
   | `redirect:/${string}`;
@@ -77,6 +81,10 @@ const ROUTES: Record<string, RouteRule> = {
   root: { path: "/", get: "root" },
   "routes/_index": { path: "/", get: "public" },
   "routes/healthz": { path: "/healthz", get: "public" },
+  "routes/api+/$": { path: "/api/*", get: "not-found", post: "not-found" },
+  "routes/api+/v1.lists._index": { path: "/api/v1/lists", get: "api" },
+  "routes/api+/v1.lists.$list.snapshot": { path: "/api/v1/lists/:list/snapshot", get: "api" },
+  "routes/api+/v1.lists.$list.changes": { path: "/api/v1/lists/:list/changes", get: "api" },
   "routes/lang": { path: "/lang", get: "redirect:/", post: "language" },
   "routes/invitations.accept": { path: "/invitations/accept", get: "public", post: "public" },
   "routes/dev+/outbox": { path: "/dev/outbox", get: "dev" },
@@ -229,6 +237,10 @@ function expected(rule: RouteRule, method: "GET" | "POST", p: Persona, t: Target
       return gate ?? (p.staffRole ? redirectTo("/staff") : ok);
     case "company:no-staff":
       return gate ?? (p.staffRole ? status(403) : ok);
+    case "api":
+      return status(401);
+    case "not-found":
+      return status(404);
     case "sign-out":
       return redirectTo("/?notice=signed_out");
     case "language":
@@ -294,6 +306,8 @@ function targetsOf(path: string, world: World): Target[] {
   if (params.length > 1) throw new Error(`${path}: more than one param; teach targetsOf() about it`);
   const fill = (value: string) => path.replace(/:\w+/, value);
   switch (params[0]) {
+    case "list":
+      return [{ url: fill("test"), label: `${path} (the test list)`, owner: "any" }];
     case "membershipId":
       return [
         { url: fill(world.a.members.engineer.membershipId), label: `${path} (company A's member)`, owner: "a" },

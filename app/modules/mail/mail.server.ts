@@ -16,7 +16,9 @@ export type MailTemplate =
   | "password_changed"
   | "assessment_submitted"
   | "assessment_approved"
-  | "assessment_returned";
+  | "assessment_returned"
+  | "hashlist_access_lost"
+  | "api_key_expiring";
 
 export interface MailInput {
   to: string;

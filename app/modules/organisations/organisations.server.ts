@@ -6,6 +6,7 @@ import { checkPasswordPolicy, hashPassword } from "~/modules/auth/password.serve
 import { consume } from "~/modules/auth/rate-limit.server";
 import { createToken } from "~/modules/auth/tokens.server";
 import { findUserByEmail, insertUser } from "~/modules/auth/users.server";
+import { notifyAccessLost } from "~/modules/hashlist/access.server";
 import type { Language } from "~/modules/i18n/i18n";
 import { toLanguage } from "~/modules/i18n/i18n";
 import { queueMail } from "~/modules/mail/mail.server";
@@ -273,6 +274,8 @@ export async function decideOrganisation(db: Db, actor: Actor, organisationId: s
       targetId: organisationId,
       details: { from: org.status, to: transition.to, reason },
     });
+    // Leaving "approved" stops the organisation's API keys: its engineers are told.
+    if (org.status === "approved") await notifyAccessLost(trx, organisationId, "organisation_status");
     const admins = await trx
       .selectFrom("membership")
       .innerJoin("membership_role", "membership_role.membership_id", "membership.id")

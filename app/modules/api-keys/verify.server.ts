@@ -1,0 +1,89 @@
+import type { Db } from "#db/dialect";
+import { fromJson } from "#db/json";
+import { ApiProblem } from "~/modules/api/problem.server";
+import { ipAllowed } from "./cidr.server";
+import { hashApiKey, isWellFormedApiKey } from "./key-format.server";
+import type { Scope } from "./api-keys.server";
+
+export interface ApiList {
+  id: number;
+  slug: string;
+  isTest: boolean;
+  lastSeq: number;
+  minSeq: number;
+  liveCount: number;
+}
+
+export interface ApiKeyAuth {
+  keyId: string;
+  organisationId: string;
+  scopes: Scope[];
+  /** The lists this key may use now: its own lists that are granted (or the test list). */
+  lists: ApiList[];
+}
+
+/** The bearer token of an Authorization header, or null. */
+export function bearerOf(header: string | null): string | null {
+  const match = header ? /^Bearer[ ]+([^\s]+)\s*$/i.exec(header) : null;
+  return match ? match[1]! : null;
+}
+
+/**
+ * Checks an API key and everything that gates it, in one query: the key (its SHA-256), not expired or
+ * revoked, the address allowlist, the organisation approved, the data-use agreement in force accepted,
+ * some list granted, and the scope. 401 says nothing about why a key is refused; 403 names what is
+ * not allowed. Nothing is cached: a revocation holds from the very next request, on every instance.
+ */
+export async function verifyApiKey(db: Db, authorization: string | null, ip: string | null, scope: Scope, now = Date.now()): Promise<ApiKeyAuth> {
+  const secret = bearerOf(authorization);
+  // The checksum refuses made-up and mistyped keys without touching the database.
+  if (!secret || !isWellFormedApiKey(secret)) throw new ApiProblem("invalid_key");
+  const rows = await db
+    .selectFrom("api_key as k")
+    .innerJoin("organisation as o", "o.id", "k.organisation_id")
+    .leftJoin("api_key_list as kl", "kl.key_id", "k.id")
+    .leftJoin("hash_list as l", "l.id", "kl.list_id")
+    .leftJoin("hashlist_grant as g", (join) => join.onRef("g.organisation_id", "=", "k.organisation_id").onRef("g.list_id", "=", "kl.list_id"))
+    .select((eb) => [
+      "k.id",
+      "k.organisation_id",
+      "k.scopes",
+      "k.allowed_cidrs",
+      "k.expires_at",
+      "k.revoked_at",
+      "o.status",
+      "l.id as list_id",
+      "l.slug",
+      "l.is_test",
+      "l.last_seq",
+      "l.min_seq",
+      "l.live_count",
+      "g.list_id as granted",
+      eb
+        .exists(
+          eb
+            .selectFrom("agreement_acceptance as a")
+            .select("a.id")
+            .whereRef("a.organisation_id", "=", "k.organisation_id")
+            .where("a.agreement_version_id", "=", (sub) =>
+              sub.selectFrom("agreement_version as v").select("v.id").where("v.kind", "=", "data_use").orderBy("v.published_at", "desc").orderBy("v.id", "desc").limit(1),
+            ),
+        )
+        .as("accepted"),
+      eb.exists(eb.selectFrom("hashlist_grant as any_grant").select("any_grant.list_id").whereRef("any_grant.organisation_id", "=", "k.organisation_id")).as("has_grant"),
+    ])
+    .where("k.secret_sha256", "=", hashApiKey(secret))
+    .execute();
+  const key = rows[0];
+  if (!key) throw new ApiProblem("invalid_key");
+  if (Number(key.expires_at) <= now || (key.revoked_at !== null && Number(key.revoked_at) <= now)) throw new ApiProblem("invalid_key");
+  const cidrs = fromJson<string[]>(key.allowed_cidrs, []);
+  if (cidrs.length && !ipAllowed(ip, cidrs)) throw new ApiProblem("address_not_allowed");
+  if (key.status !== "approved" || !Number(key.accepted) || !Number(key.has_grant)) throw new ApiProblem("access_inactive");
+  const scopes = key.scopes.split(" ") as Scope[];
+  if (!scopes.includes(scope)) throw new ApiProblem("scope_not_allowed", `This operation needs the scope ${scope}.`);
+  const lists: ApiList[] = rows
+    .filter((r) => r.list_id !== null && (Number(r.is_test) === 1 || r.granted !== null))
+    .map((r) => ({ id: Number(r.list_id), slug: r.slug!, isTest: Number(r.is_test) === 1, lastSeq: Number(r.last_seq), minSeq: Number(r.min_seq), liveCount: Number(r.live_count) }));
+  return { keyId: key.id, organisationId: key.organisation_id, scopes, lists };
+}
