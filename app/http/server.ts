@@ -10,7 +10,7 @@ import { createDb, type Db } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
 import { systemActor } from "~/modules/audit/audit.server";
 import { publishMissingFrameworks } from "~/modules/frameworks/frameworks.server";
-import { apiUsage } from "~/modules/api-keys/usage.server";
+import { ApiUsage } from "~/modules/api-keys/usage.server";
 import { publishAgreementsAndLists } from "~/modules/hashlist/startup.server";
 import type { Env } from "~/utils/env.server";
 import { isAllowedOrigin } from "./origin";
@@ -34,6 +34,7 @@ export interface HttpServerOptions {
 
 export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
   const log = pino({ level: env.LOG_LEVEL, base: { service: "partnerportalen" } });
+  const apiUsage = new ApiUsage();
   const app = express();
   app.disable("x-powered-by");
   if (env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
@@ -131,10 +132,11 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
         requestId: res.locals.requestId as string,
         cspNonce: res.locals.cspNonce as string,
         clientIp: req.ip ?? null,
+        apiUsage,
       }),
     }),
   );
-  return { app, log };
+  return { app, log, apiUsage };
 }
 
 /** Migrates, listens, and shuts down gracefully on SIGTERM/SIGINT. */
@@ -145,7 +147,7 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
   // A framework never published before (a new portal) is published from its file at once.
   const published = await publishMissingFrameworks(db, systemActor("startup"));
   published.push(...(await publishAgreementsAndLists(db)));
-  const { app, log } = createApp({ ...options, db });
+  const { app, log, apiUsage } = createApp({ ...options, db });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
   });
@@ -165,7 +167,7 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
   timer?.unref();
   // API usage, limits and the access log are counted in memory and written every second.
   const usageTimer = setInterval(() => {
-    apiUsage(db)
+    apiUsage
       .flush(db)
       .catch((err) => log.error({ err }, "API usage flush failed"));
   }, 1_000);
@@ -181,7 +183,7 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {
-      await apiUsage(db).flush(db).catch(() => undefined);
+      await apiUsage.flush(db).catch(() => undefined);
       await db.destroy().catch(() => undefined);
       process.exit(0);
     });

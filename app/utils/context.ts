@@ -1,4 +1,5 @@
 import type { Db } from "#db/dialect";
+import type { ApiUsage } from "~/modules/api-keys/usage.server";
 
 /** What the HTTP server hands every loader and action (see scripts/server.ts). */
 export interface RequestContext {
@@ -6,6 +7,8 @@ export interface RequestContext {
   requestId: string;
   cspNonce: string;
   clientIp: string | null;
+  /** The process's API usage counter (one per server: it is flushed by the server every second). */
+  apiUsage: ApiUsage;
 }
 
 declare module "@remix-run/node" {

@@ -24,6 +24,8 @@ const schema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   STEP_UP_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
   RATE_LIMIT_FACTOR: z.coerce.number().min(1).default(1),
+  API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  API_DAILY_QUOTA: z.coerce.number().int().min(1).max(1_000_000_000).default(200_000),
   HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   HASH_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10000).default(64),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -46,6 +46,7 @@ import { loadBuild, startTestServer, type TestServer } from "../support/server";
  * - redirect:<to>: the loader only redirects there, whoever asks.
  * - api: the hash-list API: a bearer key, never a session; everyone here (no key) gets 401.
  * - not-found: answers 404 to everyone (the API's catch-all).
+ * - method-not-allowed: answers 405 to everyone (GET of an API operation that is a POST).
  */
 type Access =
   | "root"
@@ -62,6 +63,7 @@ type Access =
   | "dev"
   | "api"
   | "not-found"
+  | "method-not-allowed"
   | "sign-out"
   | "language"
   | `redirect:/${string}`;
@@ -83,6 +85,7 @@ const ROUTES: Record<string, RouteRule> = {
   "routes/healthz": { path: "/healthz", get: "public" },
   "routes/api+/$": { path: "/api/*", get: "not-found", post: "not-found" },
   "routes/api+/v1.lists._index": { path: "/api/v1/lists", get: "api" },
+  "routes/api+/v1.match": { path: "/api/v1/match", get: "method-not-allowed", post: "api" },
   "routes/api+/v1.lists.$list.snapshot": { path: "/api/v1/lists/:list/snapshot", get: "api" },
   "routes/api+/v1.lists.$list.changes": { path: "/api/v1/lists/:list/changes", get: "api" },
   "routes/lang": { path: "/lang", get: "redirect:/", post: "language" },
@@ -241,6 +244,8 @@ function expected(rule: RouteRule, method: "GET" | "POST", p: Persona, t: Target
       return status(401);
     case "not-found":
       return status(404);
+    case "method-not-allowed":
+      return status(405);
     case "sign-out":
       return redirectTo("/?notice=signed_out");
     case "language":

@@ -2,11 +2,12 @@
  * Route tests call a route's loader or action with a real Request and a context holding the test
  * database, exactly as the HTTP server does.
  */
+import { ApiUsage } from "~/modules/api-keys/usage.server";
 import type { AppLoadContext } from "@remix-run/node";
 import type { Db } from "#db/dialect";
 
 export function testContext(db: Db, overrides: Partial<AppLoadContext> = {}): AppLoadContext {
-  return { db, requestId: "test", cspNonce: "nonce", clientIp: "198.51.100.7", ...overrides } as AppLoadContext;
+  return { db, requestId: "test", cspNonce: "nonce", clientIp: "198.51.100.7", apiUsage: new ApiUsage(), ...overrides } as AppLoadContext;
 }
 
 export function testRequest(path: string, options: { method?: string; form?: Record<string, string | string[]>; cookie?: string; headers?: Record<string, string> } = {}): Request {

@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import type { Db } from "#db/dialect";
 import { createApp } from "~/http/server";
+import type { ApiUsage } from "~/modules/api-keys/usage.server";
 import { getEnv } from "~/utils/env.server";
 
 let build: Promise<ServerBuild> | undefined;
@@ -21,13 +22,15 @@ export interface TestServer {
   url: string;
   origin: string;
   close(): Promise<void>;
+  /** The server's API usage counter (flush it to see the counts and the access log). */
+  apiUsage: ApiUsage;
   /** fetch against the server; non-GET requests carry the server's own Origin unless told otherwise. */
   fetch(path: string, init?: RequestInit & { cookie?: string; form?: Record<string, string | string[]> }): Promise<Response>;
 }
 
 export async function startTestServer(db: Db): Promise<TestServer> {
   const env = getEnv();
-  const { app } = createApp({ env, build: await loadBuild(), db, publicDir: path.resolve("public") });
+  const { app, apiUsage } = createApp({ env, build: await loadBuild(), db, publicDir: path.resolve("public") });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
@@ -35,6 +38,7 @@ export async function startTestServer(db: Db): Promise<TestServer> {
   return {
     url,
     origin: url,
+    apiUsage,
     close: () => new Promise((resolve) => server.close(() => resolve())),
     fetch(p, init = {}) {
       const headers = new Headers(init.headers);

@@ -10,8 +10,6 @@ import { newId } from "~/utils/ids";
  * so limits hold across instances to within one second's traffic. A crash loses at most that second of
  * counts and log lines.
  */
-export const API_RATE_PER_MINUTE = 1200;
-export const API_DAILY_QUOTA = 200_000;
 const MINUTE = 60_000;
 
 interface Window {
@@ -60,9 +58,18 @@ export class ApiUsage {
   private log: AccessLogLine[] = [];
   private flushing: Promise<void> | null = null;
 
+  private override: { perMinute: number; perDay: number } | null = null;
+
+  /** Per key: API_RATE_PER_MINUTE requests a minute and API_DAILY_QUOTA a day (× RATE_LIMIT_FACTOR). */
   limits() {
-    const factor = getEnv().RATE_LIMIT_FACTOR;
-    return { perMinute: Math.round(API_RATE_PER_MINUTE * factor), perDay: Math.round(API_DAILY_QUOTA * factor) };
+    if (this.override) return this.override;
+    const env = getEnv();
+    return { perMinute: Math.round(env.API_RATE_PER_MINUTE * env.RATE_LIMIT_FACTOR), perDay: Math.round(env.API_DAILY_QUOTA * env.RATE_LIMIT_FACTOR) };
+  }
+
+  /** Other limits for this process (the tests use small ones). */
+  setLimits(limits: { perMinute: number; perDay: number } | null) {
+    this.override = limits;
   }
 
   /** Counts a request against the key's minute window and day, and says whether it may proceed. */
@@ -195,16 +202,4 @@ export class ApiUsage {
       if (w && w.start === start) w.global = Number(c.count);
     }
   }
-}
-
-const trackers = new WeakMap<Db, ApiUsage>();
-
-/** The usage tracker of this process for a database. */
-export function apiUsage(db: Db): ApiUsage {
-  let t = trackers.get(db);
-  if (!t) {
-    t = new ApiUsage();
-    trackers.set(db, t);
-  }
-  return t;
 }

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { ZodType } from "zod";
 import type { Scope } from "~/modules/api-keys/api-keys.server";
-import { apiUsage } from "~/modules/api-keys/usage.server";
 import { verifyApiKey, type ApiKeyAuth, type ApiList } from "~/modules/api-keys/verify.server";
 import { AppError } from "~/utils/errors";
 import { ApiProblem, PROBLEMS, problemResponse, type ProblemCode } from "./problem.server";
@@ -19,10 +18,9 @@ export interface ApiResult {
  * stable code. Every request (refused ones too) is counted and written to the access log.
  */
 export async function apiRoute(args: LoaderFunctionArgs, scope: Scope, handler: (auth: ApiKeyAuth) => Promise<ApiResult>): Promise<Response> {
-  const { db, clientIp, requestId } = args.context;
+  const { db, clientIp, requestId, apiUsage: usage } = args.context;
   const started = performance.now();
   const at = Date.now();
-  const usage = apiUsage(db);
   const url = new URL(args.request.url);
   let auth: ApiKeyAuth | null = null;
   let response: Response;
@@ -89,4 +87,22 @@ export function parseQuery<T>(url: URL, schema: ZodType<T>): T {
 
 export function json(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return new Response(JSON.stringify(body), { status: init.status ?? 200, headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...init.headers } });
+}
+
+/** A JSON body, checked with a zod schema: 415 if it is not JSON, 400 naming every problem. */
+export async function parseBody<T>(request: Request, schema: ZodType<T>): Promise<T> {
+  if (!/^application\/json\b/i.test(request.headers.get("Content-Type") ?? "")) throw new ApiProblem("unsupported_media_type");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await request.text());
+  } catch {
+    throw new ApiProblem("invalid_request", "The body is not valid JSON.");
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ApiProblem("invalid_request", "The body does not match the schema.", {
+      errors: parsed.error.issues.slice(0, 100).map((i) => ({ pointer: `#/${i.path.join("/")}`, code: i.code, detail: i.message })),
+    });
+  }
+  return parsed.data;
 }
