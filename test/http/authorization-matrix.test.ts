@@ -85,6 +85,7 @@ const ROUTES: Record<string, RouteRule> = {
   "routes/healthz": { path: "/healthz", get: "public" },
   "routes/api+/$": { path: "/api/*", get: "not-found", post: "not-found" },
   "routes/api+/v1.lists._index": { path: "/api/v1/lists", get: "api" },
+  "routes/api+/v1.openapi[.]json": { path: "/api/v1/openapi.json", get: "public" },
   "routes/api+/v1.match": { path: "/api/v1/match", get: "method-not-allowed", post: "api" },
   "routes/api+/v1.lists.$list.snapshot": { path: "/api/v1/lists/:list/snapshot", get: "api" },
   "routes/api+/v1.lists.$list.changes": { path: "/api/v1/lists/:list/changes", get: "api" },

@@ -14,6 +14,12 @@ import { useTestDb } from "../support/db";
 import { outbox } from "../support/factories";
 import { addToList, companyWithAccess, engineerActor, keyFor, setUpHashLists } from "../support/hashlist";
 import { startTestServer, type TestServer } from "../support/server";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { changesResponseSchema, listsResponseSchema, matchResponseSchema, problemSchema } from "~/modules/api/schemas";
 import { followDb } from "../support/personas";
 
 const ctx = useTestDb();
@@ -310,6 +316,40 @@ describe("hash-list API", () => {
       expect((await problem(over)).code).toBe("quota_exceeded");
     } finally {
       usage.setLimits(null);
+    }
+  });
+
+  it("publishes an OpenAPI 3.1 document generated from the schemas, and real answers conform to them", async () => {
+    const { key, industry } = await setUp();
+    const doc = (await (await server.fetch("/api/v1/openapi.json")).json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths).sort()).toEqual(["/lists", "/lists/{list}/changes", "/lists/{list}/snapshot", "/match"]);
+    expect(Object.keys(doc.paths["/lists/{list}/changes"]!.get!.responses).sort()).toEqual(["200", "400", "401", "403", "410", "429"]);
+    expect(Object.keys(doc.components.schemas.MatchRequest!.properties!)).toEqual(["hashes", "lists", "maxDistance"]);
+    listsResponseSchema.parse(await (await get("/api/v1/lists", key)).json());
+    changesResponseSchema.parse(await (await get(`/api/v1/lists/${industry.slug}/changes?since=0`, key)).json());
+    matchResponseSchema.parse(await (await post("/api/v1/match", key, { hashes: [{ algorithm: "sha256", value: sha256Entry(1).text }] })).json());
+    problemSchema.parse(await (await get("/api/v1/lists", null)).json());
+  });
+
+  it("the reference client keeps a verified local copy in sync with snapshot and changes", async () => {
+    const { key, industry } = await setUp();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pp-sync-"));
+    const sync = () =>
+      promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/hashlist-sync.ts", "--url", server.url, "--list", "industry", "--dir", dir], {
+        env: { ...process.env, PARTNERPORTALEN_API_KEY: key },
+      });
+    try {
+      expect((await sync()).stdout).toMatch(/Snapshot of "industry": 5 entries at checkpoint 5, checksum verified\./);
+      await addToList(ctx.db, industry.id, [sha256Entry(20), pdqEntry(20)]);
+      await ctx.db.transaction().execute((trx) => removeEntries(trx, industry.id, [sha256Entry(1)]));
+      expect((await sync()).stdout).toMatch(/3 changes applied, now 6 entries at checkpoint 8, checksum verified\./);
+      const local = fs.readFileSync(path.join(dir, "industry.csv"), "utf8");
+      const served = await (await get("/api/v1/lists/industry/snapshot", key)).text();
+      expect(local).toBe(served);
+      expect((await sync()).stdout).toMatch(/0 changes applied, now 6 entries at checkpoint 8/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -42,3 +42,61 @@ export const matchRequestSchema = z
     maxDistance: z.number().int().min(0).max(PDQ_MAX_DISTANCE).default(PDQ_MAX_DISTANCE).describe(`PDQ: the largest Hamming distance that matches (0–${PDQ_MAX_DISTANCE})`),
   })
   .strict();
+
+// ——— Responses (the handlers build them; the tests check real answers against these) ———
+
+export const listsResponseSchema = z.object({
+  lists: z.array(
+    z.object({
+      list: z.string().describe("The list's short name, used in paths"),
+      test: z.boolean().describe("The test list of harmless canary hashes"),
+      entries: z.number().int().describe("Entries on the list now"),
+      checkpoint: z.number().int().describe("The list's current checkpoint"),
+      oldestCheckpoint: z.number().int().describe("Changes are kept after this checkpoint; a client behind it takes the snapshot"),
+    }),
+  ),
+});
+
+export const changesResponseSchema = z.object({
+  list: z.string(),
+  from: z.number().int().describe("The checkpoint asked from"),
+  next: z.number().int().describe("The checkpoint to ask from next time (and to keep once applied)"),
+  head: z.number().int().describe("The list's checkpoint when the page was read"),
+  more: z.boolean().describe("Whether more changes follow up to head: ask again from next at once"),
+  changes: z.array(
+    z.object({
+      seq: z.number().int().describe("The change's checkpoint"),
+      op: z.enum(["add", "remove"]),
+      algorithm: z.enum(ALGORITHMS),
+      value: z.string().describe("Lower-case hex"),
+      quality: z.number().int().nullable().describe("PDQ quality, else null"),
+      category: z.string().describe("A, B, C or unknown"),
+    }),
+  ),
+});
+
+export const matchResponseSchema = z.object({
+  checked: z.number().int().describe("Hashes matched (those not refused)"),
+  lists: z.array(z.string()).describe("The lists searched"),
+  matches: z.array(
+    z.object({
+      index: z.number().int().describe("Position of the hash in the request"),
+      list: z.string(),
+      algorithm: z.enum(ALGORITHMS),
+      value: z.string().describe("The value on the list (for PDQ, the near-duplicate)"),
+      category: z.string(),
+      distance: z.number().int().describe("Hamming distance (0 for exact matches)"),
+    }),
+  ),
+  refused: z.array(z.object({ index: z.number().int(), code: z.string().describe("Why the hash cannot be matched, e.g. quality_too_low") })),
+});
+
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.string().describe("Stable error code"),
+  detail: z.string().optional(),
+  requestId: z.string().optional(),
+  errors: z.array(z.object({ pointer: z.string(), code: z.string(), detail: z.string().optional() })).optional(),
+});
