@@ -1,3 +1,4 @@
+import { warnExpiringKeys } from "~/modules/api-keys/api-keys.server";
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
@@ -70,6 +71,7 @@ export async function periodicWork(db: Db): Promise<void> {
   await deliverPendingMail(db);
   if (Date.now() - lastCleanup > 3_600_000) {
     lastCleanup = Date.now();
+    await warnExpiringKeys(db);
     await deleteExpiredSessions(db);
     await db.deleteFrom("rate_limit").where("reset_at", "<", Date.now()).execute();
   }

@@ -1,7 +1,10 @@
 import type { Db } from "#db/dialect";
 import { fromJson, toJson } from "#db/json";
-import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { recordAudit, systemActor, type Actor } from "~/modules/audit/audit.server";
 import { getHashlistAccess } from "~/modules/hashlist/access.server";
+import { toLanguage } from "~/modules/i18n/i18n";
+import { queueMail } from "~/modules/mail/mail.server";
+import { getEnv } from "~/utils/env.server";
 import { AppError } from "~/utils/errors";
 import { newId } from "~/utils/ids";
 import { parseCidr } from "./cidr.server";
@@ -205,4 +208,55 @@ export async function rollApiKey(db: Db, actor: Actor, organisationId: string, k
     });
     return { id: fresh.id, secret: fresh.secret };
   });
+}
+
+/** Keys are announced this long before they expire. */
+export const EXPIRY_WARNING_DAYS = 14;
+
+/**
+ * E-mails the organisation's engineers (and the key's creator) about each active key that expires
+ * within EXPIRY_WARNING_DAYS, once per key. Safe on several instances: each key is claimed with a
+ * conditional update before its mail is queued, in the same transaction.
+ */
+export async function warnExpiringKeys(db: Db, now = Date.now()): Promise<number> {
+  const due = await db
+    .selectFrom("api_key as k")
+    .innerJoin("organisation as o", "o.id", "k.organisation_id")
+    .select(["k.id", "k.name", "k.display", "k.organisation_id", "k.created_by", "k.expires_at", "o.name as organisation"])
+    .where("k.expiry_warned_at", "is", null)
+    .where("k.revoked_at", "is", null)
+    .where("k.expires_at", ">", now)
+    .where("k.expires_at", "<=", now + EXPIRY_WARNING_DAYS * DAY)
+    .execute();
+  let warned = 0;
+  for (const key of due) {
+    await db.transaction().execute(async (trx) => {
+      const claimed = await trx.updateTable("api_key").set({ expiry_warned_at: now }).where("id", "=", key.id).where("expiry_warned_at", "is", null).executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return;
+      const people = await trx
+        .selectFrom("membership")
+        .innerJoin("user", "user.id", "membership.user_id")
+        .leftJoin("membership_role", (join) => join.onRef("membership_role.membership_id", "=", "membership.id").on("membership_role.role", "=", "engineer"))
+        .select(["user.id", "user.email", "user.name", "user.locale"])
+        .where("membership.organisation_id", "=", key.organisation_id)
+        .where("user.disabled_at", "is", null)
+        .where((eb) => eb.or([eb("membership_role.role", "=", "engineer"), eb("user.id", "=", key.created_by ?? "")]))
+        .execute();
+      const seen = new Set<string>();
+      for (const p of people) {
+        if (seen.has(p.email)) continue;
+        seen.add(p.email);
+        await queueMail(trx, {
+          to: p.email,
+          language: toLanguage(p.locale),
+          template: "api_key_expiring",
+          params: { name: p.name, key: key.name, display: key.display, organisation: key.organisation, date: new Date(Number(key.expires_at)).toISOString().slice(0, 10) },
+          link: `${getEnv().APP_URL}/app/api-keys`,
+        });
+      }
+      await recordAudit(trx, systemActor("jobs"), { action: "api_key.expiry_warned", organisationId: key.organisation_id, targetType: "api_key", targetId: key.id, details: { name: key.name, expiresAt: Number(key.expires_at) } });
+      warned++;
+    });
+  }
+  return warned;
 }
