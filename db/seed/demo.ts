@@ -14,6 +14,7 @@ import type { Industry } from "~/modules/organisations/schema";
 import { getCurrentFrameworks, publishMissingFrameworks } from "~/modules/frameworks/frameworks.server";
 import { encrypt } from "~/utils/crypto.server";
 import { seedDemoAssessments, type DemoAssessmentPlan } from "./demo-assessments";
+import { seedDemoHashlists } from "./demo-hashlists";
 import { getEnv } from "~/utils/env.server";
 import { newId } from "~/utils/ids";
 
@@ -228,5 +229,13 @@ export async function seedDemo(db: Db): Promise<DemoLogins> {
     }
     await seedDemoAssessments(db, staffActor, plans);
   }
+
+  // Hash lists: Nordresor has access (agreement accepted, lists granted); Handelshuset has accepted
+  // the agreement but has no lists yet.
+  const adminOf = (company: string, email: string) => ({ id: created.get(company)!.people.get(email)!, email, name: companies.find((c) => c.name === company)!.people.find((p) => p.email === email)!.name });
+  await seedDemoHashlists(db, { ...systemActor(), userId: staffIds[0]!, label: "staffadmin@ecpat.example" }, [
+    { organisationId: created.get("Nordresor AB")!.id, admin: adminOf("Nordresor AB", "admin@nordresor.example"), grant: true },
+    { organisationId: created.get("Handelshuset Väst AB")!.id, admin: adminOf("Handelshuset Väst AB", "lena@handelshuset.example"), grant: false },
+  ]);
   return logins;
 }
