@@ -90,7 +90,13 @@ export async function action(args: ActionFunctionArgs) {
   });
 }
 
+/** A new section is a new form: its autosave state and any conflict notice start afresh. */
 export default function AssessmentSection() {
+  const d = useLoaderData<typeof loader>();
+  return <SectionForm key={`${d.assessment.id}/${d.section.id}`} />;
+}
+
+function SectionForm() {
   const { t, i18n } = useTranslation();
   const d = useLoaderData<typeof loader>();
   const [params] = useSearchParams();

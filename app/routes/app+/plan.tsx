@@ -2,7 +2,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { asReply, Field, FormAlert, Notice } from "~/components/forms";
-import { addGapsToPlan, addPlanItem, addPlanNote, listPlan, PLAN_STATUSES, updatePlanItem } from "~/modules/assessments/plan.server";
+import { addGapsToPlan, addPlanItem, addPlanNote, listPlan, updatePlanItem } from "~/modules/assessments/plan.server";
+import { PLAN_STATUSES_LIST } from "~/modules/assessments/plan-statuses";
 import { planActionSchema } from "~/modules/assessments/schema";
 import { actorOf, requireOrg } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
@@ -103,7 +104,7 @@ export default function Plan() {
                   <Field label={t("fields.status")}>
                     {(aria) => (
                       <select {...aria} name="status" defaultValue={item.status}>
-                        {PLAN_STATUSES.map((s) => (
+                        {PLAN_STATUSES_LIST.map((s) => (
                           <option key={s} value={s}>
                             {t(`planStatus.${s}`)}
                           </option>

@@ -1,8 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AssessmentStatusBadge, ScoreText } from "~/components/assessment";
-import { asReply, Field, FormAlert } from "~/components/forms";
+import { asReply, Field, FormAlert, Notice } from "~/components/forms";
 import { answerLabel, type Lang } from "~/components/question-input";
 import { listComments, loadAssessment, resultsOf, reviewAssessment } from "~/modules/assessments/assessments.server";
 import { listEvidence } from "~/modules/assessments/evidence.server";
@@ -66,6 +66,7 @@ export async function action(args: ActionFunctionArgs) {
 export default function ReviewAssessment() {
   const { t, i18n } = useTranslation();
   const d = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   const reply = asReply(useActionData<typeof action>());
   const reviewing = d.status === "submitted";
   return (
@@ -80,6 +81,7 @@ export default function ReviewAssessment() {
         {t(`industries.${d.organisation.industry}`)} · <ScoreText score={d.overall} />
         {d.maturityLevel !== null && ` · ${t(`maturity.${d.maturityLevel}`)}`}
       </p>
+      <Notice code={params.get("notice")} />
       <FormAlert reply={reply} />
       {d.generalComments.map((c) => (
         <div key={c.id} className={`comment ${c.byStaff ? "" : "company"}`}>

@@ -5,7 +5,10 @@
  */
 import { expect } from "vitest";
 import { sv } from "~/modules/i18n/locales/sv";
+import type { Industry } from "~/modules/organisations/schema";
 import { at, type PortalPage } from "./browser";
+import type { Portal } from "./portal";
+import { nextTotpCode } from "./totp";
 
 let orgNumberSeed = 0;
 
@@ -34,9 +37,11 @@ export interface Company {
   adminName: string;
   adminEmail: string;
   password: string;
+  /** The industry chosen at registration (its framework module comes with every assessment). */
+  industry: Industry;
 }
 
-export function newCompany(tag: string): Company {
+export function newCompany(tag: string, industry: Industry = "hosting"): Company {
   const unique = `${tag}-${Date.now().toString(36)}`;
   return {
     organisationName: `Testbolaget ${unique} AB`,
@@ -44,6 +49,7 @@ export function newCompany(tag: string): Company {
     adminName: "Astrid Andersson",
     adminEmail: `astrid.${unique}@foretag.example`,
     password: PASSWORD,
+    industry,
   };
 }
 
@@ -56,7 +62,7 @@ export async function fillRegistration(p: PortalPage, company: Company, override
   await field(p, sv.fields.organisationName).fill(company.organisationName);
   await field(p, sv.fields.country).selectOption("SE");
   await field(p, sv.fields.orgNumber).fill(overrides.orgNumber ?? company.orgNumber);
-  await field(p, sv.fields.industry).selectOption("hosting");
+  await field(p, sv.fields.industry).selectOption(company.industry);
   await field(p, sv.fields.website).fill("https://foretag.example");
   await field(p, sv.fields.sizeBand).selectOption("10-49");
   await field(p, sv.fields.name).fill(company.adminName);
@@ -131,4 +137,48 @@ export async function enableTwoFactor(p: PortalPage, codeFor: (secret: string) =
   const recoveryCodes = await p.page.locator("ul.codes li").allInnerTexts();
   expect(recoveryCodes).toHaveLength(10);
   return { secret, recoveryCodes };
+}
+
+export interface Staff {
+  name: string;
+  email: string;
+}
+
+export function newStaff(tag: string): Staff {
+  return { name: "Sara Handläggare", email: `sara.${tag}-${Date.now().toString(36)}@ngo.example` };
+}
+
+/**
+ * NGO staff made with the create-staff script: the set-password link it prints, a password, the
+ * forced two-factor enrolment, and the staff overview (/staff). The page stays signed in.
+ */
+export async function staffWithTwoFactor(portal: Portal, s: PortalPage, staff: Staff) {
+  const setPasswordLink = await portal.createStaff({ email: staff.email, name: staff.name, admin: true });
+  await s.goto(setPasswordLink);
+  await heading(s, sv.resetPassword.setTitle).waitFor();
+  await field(s, sv.fields.newPassword).fill(PASSWORD);
+  await s.submit(button(s, sv.resetPassword.submit), { url: at("/login", { notice: "password_set" }) });
+  await signIn(s, staff.email, PASSWORD, at("/account/two-factor", { required: "1" }));
+  await s.page.getByText(sv.twoFactor.requiredStaff).waitFor();
+  await enableTwoFactor(s, nextTotpCode);
+  await s.follow(s.page.getByRole("link", { name: sv.twoFactor.codesSaved, exact: true }), at("/staff"));
+  await heading(s, sv.staffHome.greeting.replace("{{name}}", staff.name)).waitFor();
+}
+
+/** Staff on /staff: the application in the queue → approved, with a reason. */
+export async function approveApplication(s: PortalPage, organisationName: string) {
+  const queue = s.page.locator("section", { has: s.page.getByRole("heading", { name: sv.staffHome.queue }) });
+  await s.follow(queue.getByRole("link", { name: organisationName, exact: true }), at(/^\/staff\/organisations\/[^/]+$/));
+  await field(s, sv.fields.reason).fill("Uppgifterna är kontrollerade mot Bolagsverket. Välkomna som partner!");
+  await s.submit(button(s, sv.decisions.approve), { url: at(/^\/staff\/organisations\/[^/]+$/, { notice: "decision_approve" }) });
+  await s.page.getByRole("heading", { level: 1 }).getByText(sv.statuses.approved, { exact: true }).waitFor();
+}
+
+/** A company admin on /app/members gives themselves more roles (e.g. compliance officer). */
+export async function addOwnRoles(p: PortalPage, name: string, roles: (keyof typeof sv.roles)[]) {
+  await p.follow(p.page.getByRole("navigation", { name: sv.layout.mainNavigation }).getByRole("link", { name: sv.nav.members, exact: true }), at("/app/members"));
+  await p.follow(p.page.getByRole("link", { name: sv.members.editMember.replace("{{name}}", name), exact: true }), at(/^\/app\/members\/[^/]+$/));
+  for (const role of roles) await p.page.getByRole("checkbox", { name: new RegExp(`^${sv.roles[role]}`) }).check();
+  await p.submit(button(p, sv.members.saveRoles), { url: at("/app/members", { notice: "roles_changed" }) });
+  for (const role of roles) await p.page.getByRole("main").getByRole("cell", { name: new RegExp(sv.roles[role]) }).waitFor();
 }
