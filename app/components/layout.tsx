@@ -17,6 +17,7 @@ export function navigationFor(data: RootData | undefined): { to: string; key: st
       { to: "/staff/organisations", key: "nav.organisations", permission: "staff.organisations.view" },
       { to: "/staff/assessments", key: "nav.staffAssessments", permission: "staff.assessments.review" },
       { to: "/staff/frameworks", key: "nav.frameworks", permission: "staff.frameworks.view" },
+      { to: "/staff/hashlists", key: "staffHashlists.title", permission: "staff.hashlists.view" },
       { to: "/staff/audit", key: "nav.auditLog", permission: "staff.audit.view" },
       { to: "/staff/accounts", key: "nav.staffAccounts", permission: "staff.accounts.manage" },
     ];
@@ -27,6 +28,7 @@ export function navigationFor(data: RootData | undefined): { to: string; key: st
     { to: "/app", key: "nav.overview", permission: "organisation.view", end: true },
     { to: "/app/assessments", key: "nav.assessments", permission: "assessment.view" },
     { to: "/app/plan", key: "nav.plan", permission: "plan.view" },
+    { to: "/app/hashlist", key: "hashlistAccess.nav", permission: "hashlist.view" },
     { to: "/app/organisation", key: "nav.organisation", permission: "organisation.view" },
     { to: "/app/members", key: "nav.members", permission: "members.view" },
     { to: "/app/audit", key: "nav.auditLog", permission: "audit.view" },

@@ -17,11 +17,21 @@ import { isAllowedOrigin } from "./origin";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Evidence uploads (files up to 5 MB, in a multipart body). */
-const UPLOAD_PATH = /^\/app\/assessments\/[^/]+\/evidence$/;
+const UPLOAD_PATH = /^\/app\/assessments\/[^/]+\/evidence(\.data)?$/;
 const MAX_UPLOAD_BYTES = 6 * 1024 * 1024;
 /** A match batch: up to 10,000 hashes as JSON. */
 const MATCH_PATH = /^\/api\/v1\/match$/;
 const MAX_MATCH_BYTES = 4 * 1024 * 1024;
+/** A hash-list file uploaded by staff: streamed into the import, never buffered (hundreds of MB). */
+const HASHLIST_IMPORT_PATH = /^\/staff\/hashlists\/\d+(\.data)?$/;
+const MAX_HASHLIST_IMPORT_BYTES = 2 * 1024 * 1024 * 1024;
+
+function maxBodyBytes(path: string): number {
+  if (UPLOAD_PATH.test(path)) return MAX_UPLOAD_BYTES;
+  if (MATCH_PATH.test(path)) return MAX_MATCH_BYTES;
+  if (HASHLIST_IMPORT_PATH.test(path)) return MAX_HASHLIST_IMPORT_BYTES;
+  return MAX_BODY_BYTES;
+}
 
 export interface HttpServerOptions {
   env: Env;
@@ -105,8 +115,13 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
       res.status(411).set("Connection", "close").type("text/plain; charset=utf-8").send("411 – Ange längden. / Length required.");
       return;
     }
-    if (Number(req.get("content-length") ?? 0) > (UPLOAD_PATH.test(req.path) ? MAX_UPLOAD_BYTES : MATCH_PATH.test(req.path) ? MAX_MATCH_BYTES : MAX_BODY_BYTES)) {
-      res.status(413).set("Connection", "close").type("text/plain; charset=utf-8").send("413 – För stor förfrågan. / Request too large.");
+    if (Number(req.get("content-length") ?? 0) > maxBodyBytes(req.path)) {
+      res.status(413).set("Connection", "close");
+      if (req.path.startsWith("/api/")) {
+        res.type("application/problem+json").send(JSON.stringify({ type: `${env.APP_URL}/developers#problem-payload_too_large`, title: "The request is too large.", status: 413, code: "payload_too_large" }));
+      } else {
+        res.type("text/plain; charset=utf-8").send("413 – För stor förfrågan. / Request too large.");
+      }
       return;
     }
     next();

@@ -7,12 +7,16 @@
  * request is derived from the route's class and from the permission table (permissions.ts); the
  * whole matrix runs and the failures are reported together.
  */
+import { Readable } from "node:stream";
 import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { OrganisationStatus } from "#db/schema";
 import { PERMISSIONS, STAFF_PERMISSIONS, type Permission, type StaffPermission } from "~/modules/auth/permissions";
 import { newId } from "~/utils/ids";
+import { systemActor } from "~/modules/audit/audit.server";
+import { importHashFile } from "~/modules/hashlist/import.server";
 import { useTestDb } from "../support/db";
+import { setUpHashLists } from "../support/hashlist";
 import { nextOrgNumber, rowCounts } from "../support/factories";
 import { changedTables, dbSnapshot, followDb, seedPersonas, type OrgKey, type Persona, type World } from "../support/personas";
 import { run, testContext, testRequest } from "../support/routes";
@@ -85,6 +89,7 @@ const ROUTES: Record<string, RouteRule> = {
   "routes/healthz": { path: "/healthz", get: "public" },
   "routes/api+/$": { path: "/api/*", get: "not-found", post: "not-found" },
   "routes/api+/v1.lists._index": { path: "/api/v1/lists", get: "api" },
+  "routes/developers": { path: "/developers", get: "public" },
   "routes/api+/v1.openapi[.]json": { path: "/api/v1/openapi.json", get: "public" },
   "routes/api+/v1.match": { path: "/api/v1/match", get: "method-not-allowed", post: "api" },
   "routes/api+/v1.lists.$list.snapshot": { path: "/api/v1/lists/:list/snapshot", get: "api" },
@@ -139,6 +144,14 @@ const ROUTES: Record<string, RouteRule> = {
   "routes/app+/assessments.$assessmentId.export[.]csv": { path: "/app/assessments/:assessmentId/export.csv", get: "org:assessment.view" },
   "routes/app+/assessments.$assessmentId.export[.]json": { path: "/app/assessments/:assessmentId/export.json", get: "org:assessment.view" },
   "routes/app+/plan": { path: "/app/plan", get: "org:plan.view", post: "org:plan.manage" },
+  // Everyone in the organisation sees its hash-list access; only an admin accepts the agreement.
+  "routes/app+/hashlist": { path: "/app/hashlist", get: "org:hashlist.view", post: "org:agreement.accept" },
+  // Creating and rolling a key also need a fresh second factor (requireFreshSecondFactor), but the
+  // action validates the form first: an empty or bad form gets its 400 before any step-up redirect,
+  // and only a form that could succeed is sent to step-up. So the plain org: class holds (the
+  // personas' sessions have a fresh second factor anyway; test/routes/api-keys.test.ts covers the
+  // step-up itself).
+  "routes/app+/api-keys": { path: "/app/api-keys", get: "org:apikeys.view", post: "org:apikeys.manage" },
 
   "routes/staff+/assessments._index": { path: "/staff/assessments", get: "staff:staff.assessments.review" },
   "routes/staff+/assessments.overview": { path: "/staff/assessments/overview", get: "staff:staff.assessments.review" },
@@ -153,6 +166,9 @@ const ROUTES: Record<string, RouteRule> = {
     get: "staff:staff.assessments.review",
   },
   "routes/staff+/frameworks": { path: "/staff/frameworks", get: "staff:staff.frameworks.view", post: "staff:staff.frameworks.publish" },
+  "routes/staff+/hashlists._index": { path: "/staff/hashlists", get: "staff:staff.hashlists.view", post: "staff:staff.hashlists.manage" },
+  "routes/staff+/hashlists.$listId": { path: "/staff/hashlists/:listId", get: "staff:staff.hashlists.view", post: "staff:staff.hashlists.manage" },
+  "routes/staff+/hashlists.imports.$importId": { path: "/staff/hashlists/imports/:importId", get: "staff:staff.hashlists.view" },
 };
 
 /** Statuses in which an organisation may change its own data (the spec of PERMISSIONS' `write`). */
@@ -293,6 +309,10 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
+/** The staff hash-list pages' ids: set up with the world, before each test. */
+let staffHashlists: { listId: number; importId: string };
+const MATRIX_MD5 = "0123456789abcdef0123456789abcdef";
+
 /** The URLs to request for a route: its pattern with every param filled in, once per kind of id. */
 function targetsOf(path: string, world: World): Target[] {
   const params = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
@@ -318,6 +338,17 @@ function targetsOf(path: string, world: World): Target[] {
       return [
         { url: fill(world.a.members.engineer.membershipId), label: `${path} (company A's member)`, owner: "a" },
         { url: fill(world.b.members.engineer.membershipId), label: `${path} (company B's member)`, owner: "b" },
+      ];
+    // The staff hash-list pages: a list and an import that exist, and ids that do not.
+    case "listId":
+      return [
+        { url: fill(String(staffHashlists.listId)), label: `${path} (the industry list)`, owner: "any" },
+        { url: fill("999999"), label: `${path} (no such list)`, owner: null },
+      ];
+    case "importId":
+      return [
+        { url: fill(staffHashlists.importId), label: `${path} (an import)`, owner: "any" },
+        { url: fill(newId()), label: `${path} (no such import)`, owner: null },
       ];
     case "organisationId":
       return [
@@ -382,6 +413,11 @@ describe("authorization matrix", () => {
   let world: World;
   beforeEach(async () => {
     world = await seedPersonas(ctx.db);
+    // A hash list with one import, for the staff hash-list pages.
+    const { industry } = await setUpHashLists(ctx.db);
+    const file = Readable.from([`algorithm,value\nmd5,${MATRIX_MD5}\nmd5,bad\n`]);
+    const imported = await importHashFile(ctx.db, systemActor("matrix"), industry.id, file, { fileName: "matrix.csv", format: "csv" });
+    staffHashlists = { listId: industry.id, importId: imported.id };
   });
 
   /** Never a 5xx; never company B's data to anyone but staff (and the development outbox). */
@@ -398,7 +434,8 @@ describe("authorization matrix", () => {
     if (failures.length) throw new Error(`${failures.length} of ${checks} checks failed:\n  ${failures.join("\n  ")}`);
   }
 
-  it("GET: every route × persona answers as its class and the permission table say", async () => {
+  // Every route × every persona over HTTP: slow on a busy machine, so a generous limit.
+  it("GET: every route × persona answers as its class and the permission table say", { timeout: 180_000 }, async () => {
     const failures: string[] = [];
     let checks = 0;
     for (const { rule } of classifiedRoutes()) {
@@ -417,7 +454,8 @@ describe("authorization matrix", () => {
     expect(checks).toBeGreaterThan(250);
   });
 
-  it("POST an empty form: refused or a validation answer, for everyone, and nothing is written", async () => {
+  // Every route × every persona over HTTP: slow on a busy machine, so a generous limit.
+  it("POST an empty form: refused or a validation answer, for everyone, and nothing is written", { timeout: 180_000 }, async () => {
     const failures: string[] = [];
     let checks = 0;
     for (const { rule } of classifiedRoutes().filter((r) => r.rule.post)) {
@@ -462,7 +500,8 @@ describe("authorization matrix", () => {
    * guards answer, not the validation, and nothing is written. Personas who may make the change
    * are skipped (their requests would succeed).
    */
-  it("POST a valid form as anyone who may not make the change: refused, nothing written", async () => {
+  // Every route × every persona over HTTP: slow on a busy machine, so a generous limit.
+  it("POST a valid form as anyone who may not make the change: refused, nothing written", { timeout: 180_000 }, async () => {
     const w = world;
     const page = (label?: string, owner: Target["owner"] = "any") => (path: string): Target => ({ url: path, label: label ? `${path} (${label})` : path, owner });
     const withId = (id: string, label: string, owner: Target["owner"]) => (path: string): Target => ({ url: path.replace(/:\w+/, id), label: `${path} (${label})`, owner });
@@ -525,6 +564,28 @@ describe("authorization matrix", () => {
       },
       { routeId: "routes/staff+/accounts", target: page(), form: { intent: "set_role", userId: w.staff.id, role: "staff_admin" }, what: "promote staff to staff admin" },
       { routeId: "routes/staff+/accounts", target: page(), form: { intent: "disable", userId: w.staffAdmin.id }, what: "disable the staff admin" },
+      { routeId: "routes/staff+/hashlists._index", target: page(), form: { intent: "create", slug: "matrix-list", nameSv: "Matrislistan", nameEn: "Matrix list" }, what: "create a hash list" },
+      {
+        routeId: "routes/staff+/hashlists.$listId",
+        target: withId(String(staffHashlists.listId), "the industry list", "any"),
+        form: { intent: "remove_entry", algorithm: "md5", value: MATRIX_MD5 },
+        what: "remove a hash-list entry",
+      },
+      {
+        routeId: "routes/staff+/organisations_.$organisationId",
+        target: withId(w.a.organisation.id, "company A", "any"),
+        form: { intent: "grant_lists", lists: [String(staffHashlists.listId)] },
+        what: "grant company A a hash list",
+      },
+      { routeId: "routes/app+/hashlist", target: page(), form: { versionId: newId(), language: "sv", confirm: "on" }, what: "accept the data-use agreement" },
+      {
+        routeId: "routes/app+/api-keys",
+        target: page(),
+        form: { intent: "create", name: "Back Door", scopes: ["hashlist:read", "hashlist:match"], lists: ["1"], days: "90" },
+        what: "create an API key",
+      },
+      { routeId: "routes/app+/api-keys", target: page(), form: { intent: "revoke", keyId: newId() }, what: "revoke an API key" },
+      { routeId: "routes/app+/api-keys", target: page(), form: { intent: "roll", keyId: newId(), graceDays: "1" }, what: "roll an API key" },
     ];
 
     const failures: string[] = [];
@@ -640,7 +701,7 @@ describe("authorization matrix", () => {
   it("a suspended organisation's admin can read but not write: 403 on every write, nothing written", async () => {
     const p = world.personas.find((x) => x.name === "suspended.org_admin")!;
     const own = world.suspended.members;
-    for (const page of ["/app", "/app/organisation", "/app/members", "/app/audit"]) {
+    for (const page of ["/app", "/app/organisation", "/app/members", "/app/audit", "/app/hashlist", "/app/api-keys"]) {
       expect((await server.fetch(page, { cookie: p.cookie })).status, page).toBe(200);
     }
     const writes: [string, Record<string, string | string[]>][] = [
@@ -648,6 +709,7 @@ describe("authorization matrix", () => {
       ["/app/members", { intent: "invite", email: "new-colleague@example.test", roles: ["engineer"] }],
       [`/app/members/${own.engineer.membershipId}`, { intent: "change_roles", roles: ["engineer", "org_admin"] }],
       [`/app/members/${own.engineer.membershipId}`, { intent: "remove" }],
+      ["/app/hashlist", { versionId: newId(), language: "sv", confirm: "on" }],
     ];
     const before = await dbSnapshot(ctx.db);
     for (const [url, form] of writes) {

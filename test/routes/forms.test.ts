@@ -26,6 +26,8 @@ import * as assessmentSection from "~/routes/app+/assessments.$assessmentId.sect
 import * as assessmentEvidence from "~/routes/app+/assessments.$assessmentId.evidence._index";
 import * as assessmentResults from "~/routes/app+/assessments.$assessmentId.results";
 import * as plan from "~/routes/app+/plan";
+import * as hashlist from "~/routes/app+/hashlist";
+import * as apiKeys from "~/routes/app+/api-keys";
 import * as staffReview from "~/routes/staff+/assessments.$assessmentId._index";
 import * as staffFrameworks from "~/routes/staff+/frameworks";
 import { startAssessment, submitAssessment, saveAnswers } from "~/modules/assessments/assessments.server";
@@ -36,7 +38,7 @@ import { run, testContext, testRequest } from "../support/routes";
 
 const ctx = useTestDb();
 
-type Persona = "anonymous" | "admin" | "officer" | "staffAdmin" | "pending2fa";
+type Persona = "anonymous" | "admin" | "officer" | "engineer" | "staffAdmin" | "pending2fa";
 interface FormCase {
   name: string;
   action: (args: any) => unknown;
@@ -189,6 +191,32 @@ const forms: FormCase[] = [
     as: "staffAdmin",
     cases: [{}, { decision: "reject" }, { decision: "return" }, { decision: "return", "comment:unknown.question": "x" }],
   },
+  {
+    name: "accept the data-use agreement",
+    action: hashlist.action,
+    path: "/app/hashlist",
+    as: "admin",
+    cases: [{}, { versionId: "00000000-0000-7000-8000-000000000000" }, { versionId: "00000000-0000-7000-8000-000000000000", confirm: "on" }, { versionId: LONG, confirm: "yes", language: "fi" }],
+  },
+  {
+    name: "API keys",
+    action: apiKeys.action,
+    path: "/app/api-keys",
+    as: "engineer",
+    cases: [
+      {},
+      { intent: "create" },
+      { intent: "create", name: LONG, scopes: "hashlist:write", lists: "x", days: "0" },
+      { intent: "create", name: "CI", scopes: "hashlist:read", lists: "1", days: "366", cidrs: "not an address" },
+      // Valid as a form, but the organisation has no hash-list access.
+      { intent: "create", name: "CI", scopes: "hashlist:read", lists: "1", days: "90" },
+      { intent: "roll", keyId: "00000000-0000-7000-8000-000000000000", graceDays: "8" },
+      { intent: "roll", keyId: "00000000-0000-7000-8000-000000000000", graceDays: "1" },
+      { intent: "revoke" },
+      { intent: "revoke", keyId: "00000000-0000-7000-8000-000000000000" },
+      { intent: "explode" },
+    ],
+  },
   { name: "publish a framework", action: staffFrameworks.action, path: "/staff/frameworks", as: "staffAdmin", cases: [{}, { frameworkId: "../../etc" }, { frameworkId: "core" }, { frameworkId: "nosuch" }] },
 ];
 
@@ -216,6 +244,7 @@ describe("bad input to every form", () => {
         anonymous: undefined,
         admin: await sessionCookie(ctx.db, people.org_admin.id, { organisationId: organisation.id }),
         officer: await sessionCookie(ctx.db, people.compliance_officer.id, { organisationId: organisation.id }),
+        engineer: await sessionCookie(ctx.db, people.engineer.id, { organisationId: organisation.id }),
         staffAdmin: await sessionCookie(ctx.db, staff.id),
         pending2fa: await sessionCookie(ctx.db, pending.id, { twoFactor: false }),
       };

@@ -21,6 +21,10 @@ export const PERMISSIONS = {
   "assessment.edit": { roles: ["compliance_officer"], write: true },
   "plan.view": { roles: ALL_ROLES, write: false },
   "plan.manage": { roles: ["compliance_officer"], write: true },
+  "hashlist.view": { roles: ALL_ROLES, write: false },
+  "agreement.accept": { roles: ["org_admin"], write: true },
+  "apikeys.view": { roles: ["engineer", "org_admin"], write: false },
+  "apikeys.manage": { roles: ["engineer"], write: true },
 } as const satisfies Record<string, { roles: readonly Role[]; write: boolean }>;
 
 export const STAFF_PERMISSIONS = {
@@ -31,6 +35,9 @@ export const STAFF_PERMISSIONS = {
   "staff.assessments.review": { roles: STAFF },
   "staff.frameworks.view": { roles: STAFF },
   "staff.frameworks.publish": { roles: ["staff_admin"] },
+  "staff.hashlists.view": { roles: STAFF },
+  "staff.hashlists.manage": { roles: ["staff_admin"] },
+  "staff.hashlists.grant": { roles: STAFF },
 } as const satisfies Record<string, { roles: readonly StaffRole[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;

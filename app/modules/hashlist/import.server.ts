@@ -11,7 +11,12 @@ import type { HashEntry } from "./values";
 /** Entries written per transaction: large enough to be fast, small enough not to hold the list's lock long. */
 const BATCH = 2000;
 /** Rejected lines kept for the report (all are counted). */
-const KEPT_REJECTIONS = 1000;
+export const KEPT_REJECTIONS = 1000;
+/**
+ * …and no more than fit the column: MySQL's TEXT holds 65,535 bytes, and a thousand rejections with
+ * details (up to 100 characters of a JSON parser's message) would not.
+ */
+const KEPT_REJECTION_BYTES = 60_000;
 
 export interface ImportReport {
   id: string;
@@ -29,13 +34,16 @@ export interface ImportReport {
   error: string | null;
   startedAt: number;
   finishedAt: number | null;
+  /** The user who started it; null for the system (a script). */
+  startedBy: string | null;
 }
 
 /**
  * Imports a CSV or JSON-lines file into a list, streaming: lines are parsed as they arrive and written
  * in batches, so a file of millions of lines never sits in memory. Good lines are never lost to bad
- * ones: each bad line is counted and (the first thousand) reported with its reason. Mode `remove`
- * strikes the file's values from the list (tombstones). The report is kept in hash_import.
+ * ones: each bad line is counted and (the first thousand, as far as they fit the column) reported
+ * with its reason. Mode `remove` strikes the file's values from the list (tombstones). The report is
+ * kept in hash_import.
  */
 export async function importHashFile(
   db: Db,
@@ -49,7 +57,7 @@ export async function importHashFile(
   const mode = options.mode ?? "add";
   const id = newId();
   const startedAt = Date.now();
-  const report: ImportReport = { id, listId, fileName: options.fileName.slice(0, 255), format: options.format, mode, status: "running", lines: 0, added: 0, removed: 0, duplicates: 0, rejected: 0, rejections: [], error: null, startedAt, finishedAt: null };
+  const report: ImportReport = { id, listId, fileName: options.fileName.slice(0, 255), format: options.format, mode, status: "running", lines: 0, added: 0, removed: 0, duplicates: 0, rejected: 0, rejections: [], error: null, startedAt, finishedAt: null, startedBy: actor.userId };
   await db
     .insertInto("hash_import")
     .values({ id, list_id: listId, file_name: report.fileName, format: report.format, mode, status: "running", lines: 0, added: 0, removed: 0, duplicates: 0, rejected: 0, rejections: null, error: null, started_at: startedAt, finished_at: null, started_by: actor.userId })
@@ -73,6 +81,8 @@ export async function importHashFile(
       .execute();
   };
 
+  // The JSON array's brackets; each kept rejection adds its own length and a comma.
+  let keptBytes = 2;
   let batch: HashEntry[] = [];
   const write = async () => {
     if (!batch.length) return;
@@ -95,7 +105,14 @@ export async function importHashFile(
       report.lines = parsed.line;
       if ("error" in parsed) {
         report.rejected += 1;
-        if (report.rejections.length < KEPT_REJECTIONS) report.rejections.push({ line: parsed.line, code: parsed.error, ...(parsed.detail ? { detail: parsed.detail } : {}) });
+        if (report.rejections.length < KEPT_REJECTIONS) {
+          const rejection = { line: parsed.line, code: parsed.error, ...(parsed.detail ? { detail: parsed.detail } : {}) };
+          const bytes = Buffer.byteLength(JSON.stringify(rejection)) + 1;
+          if (keptBytes + bytes <= KEPT_REJECTION_BYTES) {
+            keptBytes += bytes;
+            report.rejections.push(rejection);
+          }
+        }
         continue;
       }
       batch.push(parsed.entry);
@@ -124,7 +141,7 @@ export async function importHashFile(
   return report;
 }
 
-type ImportRow = { id: string; list_id: number; file_name: string; format: ImportFormat; mode: "add" | "remove"; status: "running" | "done" | "failed"; lines: number; added: number; removed: number; duplicates: number; rejected: number; rejections: string | null; error: string | null; started_at: number; finished_at: number | null };
+type ImportRow = { id: string; list_id: number; file_name: string; format: ImportFormat; mode: "add" | "remove"; status: "running" | "done" | "failed"; lines: number; added: number; removed: number; duplicates: number; rejected: number; rejections: string | null; error: string | null; started_at: number; finished_at: number | null; started_by: string | null };
 
 const toReport = (r: ImportRow): ImportReport => ({
   id: r.id,
@@ -142,6 +159,7 @@ const toReport = (r: ImportRow): ImportReport => ({
   error: r.error,
   startedAt: Number(r.started_at),
   finishedAt: r.finished_at === null ? null : Number(r.finished_at),
+  startedBy: r.started_by,
 });
 
 export async function listImports(db: Db, listId: number | null, limit = 50): Promise<ImportReport[]> {

@@ -178,6 +178,27 @@ export async function removeEntries(trx: Db, listId: number, items: { algorithm:
   return { removed: done.size, missing: items.length - done.size, lastSeq: seq };
 }
 
+/**
+ * Staff strike single entries from a list (tombstones, like an import in remove mode), audited with
+ * the values. The test list keeps its documented canaries: it cannot be changed.
+ */
+export async function removeEntriesByStaff(db: Db, actor: Actor, listId: number, items: { algorithm: Algorithm; value: Uint8Array }[]): Promise<{ removed: number; missing: number; lastSeq: number }> {
+  return db.transaction().execute(async (trx) => {
+    const list = await getHashList(trx, listId);
+    if (!list) throw new AppError("not_found", 404);
+    if (list.isTest) throw new AppError("test_list_fixed", 409);
+    const result = await removeEntries(trx, listId, items);
+    if (result.removed) {
+      await recordAudit(trx, actor, {
+        action: "hashlist.entries_removed",
+        targetType: "hash_list",
+        targetId: String(listId),
+        details: { removed: result.removed, missing: result.missing, values: items.slice(0, 20).map((i) => `${i.algorithm}:${bytesToHex(i.value)}`) },
+      });
+    }
+    return result;
+  });
+}
 
 /** The harmless canaries of the test list: hashes of short texts anyone can compute (docs/api.md). */
 export function canaryEntries(): HashEntry[] {

@@ -7,6 +7,8 @@ import { formatDate, StatusBadge } from "~/components/status";
 import { getOrgContext, requireUser } from "~/modules/auth/guards.server";
 import { can, ROLES } from "~/modules/auth/permissions";
 import { listAssessments } from "~/modules/assessments/assessments.server";
+import { listApiKeys } from "~/modules/api-keys/api-keys.server";
+import { getHashlistAccess } from "~/modules/hashlist/access.server";
 import { listMembers, listPendingInvitations } from "~/modules/members/members.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -31,6 +33,13 @@ export async function loader(args: LoaderFunctionArgs) {
     if (!current) steps.push({ key: "startAssessment", to: "/app/assessments", params: { year } });
     else if (current.status === "returned") steps.push({ key: "returnedAssessment", to: `/app/assessments/${current.id}`, params: { year } });
     else if (current.status === "draft") steps.push({ key: "continueAssessment", to: `/app/assessments/${current.id}`, params: { year } });
+  }
+  const mayAccept = can(membership.roles, "agreement.accept", organisation.status);
+  const mayCreateKeys = can(membership.roles, "apikeys.manage", organisation.status);
+  if ((mayAccept || mayCreateKeys) && organisation.status === "approved") {
+    const access = await getHashlistAccess(db, organisation.id);
+    if (mayAccept && access.agreement && !access.accepted) steps.push({ key: access.acceptedEarlier ? "acceptNewAgreement" : "acceptAgreement", to: "/app/hashlist" });
+    if (mayCreateKeys && access.active && !(await listApiKeys(db, organisation.id)).some((k) => k.state === "active")) steps.push({ key: "createApiKey", to: "/app/api-keys" });
   }
   if (can(membership.roles, "members.manage", organisation.status)) {
     if (members.length === 1 && invitations.length === 0) steps.push({ key: "inviteColleagues", to: "/app/members" });

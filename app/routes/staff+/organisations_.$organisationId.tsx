@@ -7,15 +7,23 @@ import { StatusBadge } from "~/components/status";
 import { AssessmentStatusBadge, ScoreText } from "~/components/assessment";
 import { listAssessments } from "~/modules/assessments/assessments.server";
 import { actorOf, requireStaff } from "~/modules/auth/guards.server";
+import { staffCan } from "~/modules/auth/permissions";
+import { getHashlistAccess, setHashlistGrants } from "~/modules/hashlist/access.server";
+import { listHashLists } from "~/modules/hashlist/lists.server";
+import { grantListsSchema } from "~/modules/hashlist/staff-schema";
+import { toLanguage } from "~/modules/i18n/i18n";
 import { getLanguage } from "~/modules/i18n/i18n.server";
 import { listMembers } from "~/modules/members/members.server";
 import { countryName } from "~/modules/organisations/countries";
 import { allowedDecisions, decideOrganisation, getOrganisation, getStatusHistory } from "~/modules/organisations/organisations.server";
 import { statusDecisionSchema } from "~/modules/organisations/schema";
+import { AppError } from "~/utils/errors";
 import { handleForm } from "~/utils/forms.server";
 import { httpError } from "~/utils/http.server";
 import type { MetaFunction } from "@remix-run/node";
 import { pageTitle } from "~/utils/meta";
+import { formatDateTime } from "~/utils/time";
+import { z } from "~/utils/zod";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(matches, null, {}, data?.organisation.name);
 
@@ -26,29 +34,67 @@ async function load(args: LoaderFunctionArgs) {
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  await requireStaff(args, "staff.organisations.view");
+  const auth = await requireStaff(args, "staff.organisations.view");
   const organisation = await load(args);
   const { db } = args.context;
-  const [members, history, assessments] = await Promise.all([listMembers(db, organisation.id), getStatusHistory(db, organisation.id), listAssessments(db, organisation.id)]);
-  const country = countryName(organisation.country, await getLanguage(args.request));
-  return { organisation, country, members, history, assessments, decisions: allowedDecisions(organisation.status) };
+  const [members, history, assessments, access, lists] = await Promise.all([
+    listMembers(db, organisation.id),
+    getStatusHistory(db, organisation.id),
+    listAssessments(db, organisation.id),
+    getHashlistAccess(db, organisation.id),
+    listHashLists(db),
+  ]);
+  const language = toLanguage(await getLanguage(args.request));
+  const country = countryName(organisation.country, language);
+  return {
+    organisation,
+    country,
+    members,
+    history,
+    assessments,
+    decisions: allowedDecisions(organisation.status),
+    hashlists: {
+      approved: access.approved,
+      active: access.active,
+      agreement: access.agreement ? { version: access.agreement.version, title: access.agreement.title[language] } : null,
+      accepted: access.accepted,
+      acceptedEarlier: access.acceptedEarlier,
+      granted: access.granted.map((l) => ({ id: l.id, slug: l.slug, name: l.name[language] })),
+      canGrant: staffCan(auth.user.staffRole, "staff.hashlists.grant"),
+      grantable: lists.filter((l) => !l.isTest).map((l) => ({ id: l.id, slug: l.slug, name: l.name[language], liveCount: l.liveCount })),
+    },
+  };
 }
 
+/** A decision on the organisation's status, or the hash lists it may use. */
+const actionSchema = z.discriminatedUnion("intent", [statusDecisionSchema, grantListsSchema]);
+
 export async function action(args: ActionFunctionArgs) {
-  const auth = await requireStaff(args, "staff.organisations.decide");
+  // Staff who may view the organisation; each intent then needs its own permission.
+  const auth = await requireStaff(args, "staff.organisations.view");
   const organisation = await load(args);
-  return handleForm(args.request, statusDecisionSchema, async (input) => {
-    await decideOrganisation(args.context.db, actorOf(args, auth.user), organisation.id, input.intent, input.reason);
+  return handleForm(args.request, actionSchema, async (input) => {
+    const actor = actorOf(args, auth.user);
+    if (input.intent === "grant_lists") {
+      if (!staffCan(auth.user.staffRole, "staff.hashlists.grant")) throw new AppError("forbidden", 403);
+      await setHashlistGrants(args.context.db, actor, organisation.id, input.lists);
+      return redirect(`/staff/organisations/${organisation.id}?notice=hashlist_grants_saved#hashlists`);
+    }
+    if (!staffCan(auth.user.staffRole, "staff.organisations.decide")) throw new AppError("forbidden", 403);
+    await decideOrganisation(args.context.db, actor, organisation.id, input.intent, input.reason);
     return redirect(`/staff/organisations/${organisation.id}?notice=decision_${input.intent}`);
   });
 }
 
 export default function StaffOrganisation() {
-  const { t } = useTranslation();
-  const { organisation, country, members, history, assessments, decisions } = useLoaderData<typeof loader>();
-  const reply = asReply(useActionData<typeof action>());
+  const { t, i18n } = useTranslation();
+  const { organisation, country, members, history, assessments, decisions, hashlists } = useLoaderData<typeof loader>();
+  const actionReply = asReply(useActionData<typeof action>());
+  const grantReply = actionReply?.values?.intent === "grant_lists" ? actionReply : undefined;
+  const reply = grantReply ? undefined : actionReply;
   const [params] = useSearchParams();
   const reasonError = reply?.fieldErrors?.reason;
+  const granted = new Set(hashlists.granted.map((l) => l.id));
   return (
     <>
       <p>
@@ -96,6 +142,77 @@ export default function StaffOrganisation() {
               </li>
             ))}
           </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="hashlists">
+        <h2 id="hashlists">{t("staffHashlists.access")}</h2>
+        <p>
+          {hashlists.active ? <span className="badge approved">{t("staffHashlists.accessActive")}</span> : <span className="badge suspended">{t("staffHashlists.accessInactive")}</span>}
+        </p>
+        <div className="panel">
+          <dl className="facts">
+            <dt>{t("staffHashlists.gateApproved")}</dt>
+            <dd>{hashlists.approved ? t("common.yes") : t("common.no")}</dd>
+            <dt>{t("staffHashlists.gateAgreement")}</dt>
+            <dd>
+              {!hashlists.agreement
+                ? t("staffHashlists.noAgreement")
+                : hashlists.accepted
+                  ? t("staffHashlists.agreementAccepted", { version: hashlists.agreement.version, name: hashlists.accepted.byName, date: formatDateTime(hashlists.accepted.at, i18n.language) })
+                  : t("staffHashlists.agreementNotAccepted", { version: hashlists.agreement.version })}
+              {hashlists.agreement && !hashlists.accepted && hashlists.acceptedEarlier && (
+                <>
+                  {" "}
+                  <span className="muted small">
+                    {t("staffHashlists.agreementAcceptedEarlier", { version: hashlists.acceptedEarlier.version, date: formatDateTime(hashlists.acceptedEarlier.at, i18n.language) })}
+                  </span>
+                </>
+              )}
+            </dd>
+            <dt>{t("staffHashlists.gateGranted")}</dt>
+            <dd>
+              {hashlists.granted.length === 0
+                ? t("staffHashlists.grantedNoLists")
+                : hashlists.granted.map((l, i) => (
+                    <span key={l.id}>
+                      {i > 0 && ", "}
+                      <Link to={`/staff/hashlists/${l.id}`}>{l.name}</Link>
+                    </span>
+                  ))}
+            </dd>
+          </dl>
+        </div>
+        {hashlists.canGrant && (
+          <>
+            <FormAlert reply={grantReply} />
+            {hashlists.grantable.length === 0 ? (
+              <p className="muted">
+                {t("staffHashlists.noListsToGrant")} <Link to="/staff/hashlists">{t("staffHashlists.title")}</Link>
+              </p>
+            ) : (
+              <Form method="post" className="stack" noValidate>
+                <input type="hidden" name="intent" value="grant_lists" />
+                <fieldset>
+                  <legend>{t("staffHashlists.grantLegend")}</legend>
+                  <span className="hint muted">{hashlists.approved ? t("staffHashlists.grantHint") : t("staffHashlists.grantNotApproved")}</span>
+                  <div className="checks">
+                    {hashlists.grantable.map((l) => (
+                      <div className="check" key={l.id}>
+                        <input type="checkbox" id={`grant-${l.id}`} name="lists" value={l.id} defaultChecked={granted.has(l.id)} />
+                        <label htmlFor={`grant-${l.id}`}>
+                          {l.name} <span className="mono small muted">{l.slug}</span>
+                        </label>
+                      </div>
+                    ))}
+                  </div>
+                </fieldset>
+                <div className="actions">
+                  <button type="submit">{t("staffHashlists.grantSubmit")}</button>
+                </div>
+              </Form>
+            )}
+          </>
         )}
       </section>
 
