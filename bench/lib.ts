@@ -72,10 +72,13 @@ export async function waitUntilUp(port: number, child: ChildProcess, timeoutMs =
 
 /**
  * Starts the BUILT server (`node build/server.js`) as in production: NODE_ENV=production, a random
- * APP_SECRET, a log line per request (to `serverLog`), the given SQLite file. `extraEnv` adds to that
- * environment; BENCH_SERVER_ARGS adds node arguments (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * APP_SECRET, a log line per request (to `serverLog`), the given SQLite file (or `databaseUrl`, e.g.
+ * `mysql://root@127.0.0.1:3306/db`). `extraEnv` adds to that environment; BENCH_SERVER_ARGS adds node
+ * arguments (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
-export async function startBuiltServer(options: { port: number; databaseFile: string; serverLog: string; extraEnv?: Record<string, string> }): Promise<ChildProcess> {
+export async function startBuiltServer(
+  options: { port: number; serverLog: string; extraEnv?: Record<string, string>; timeoutMs?: number } & ({ databaseFile: string } | { databaseUrl: string }),
+): Promise<ChildProcess> {
   const out = fs.openSync(options.serverLog, "a");
   const extraArgs = process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...extraArgs, path.join(root, "build/server.js")], {
@@ -88,13 +91,13 @@ export async function startBuiltServer(options: { port: number; databaseFile: st
       HOST: "127.0.0.1",
       APP_URL: "https://bench.invalid",
       APP_SECRET: crypto.randomBytes(48).toString("base64"),
-      DATABASE_URL: `sqlite:${options.databaseFile}`,
+      DATABASE_URL: "databaseUrl" in options ? options.databaseUrl : `sqlite:${options.databaseFile}`,
       LOG_LEVEL: "info",
       ...options.extraEnv,
     },
   });
   fs.closeSync(out);
-  await waitUntilUp(options.port, child);
+  await waitUntilUp(options.port, child, options.timeoutMs);
   return child;
 }
 
@@ -128,6 +131,29 @@ export function processCpuSeconds(pid: number): number | null {
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return null;
+  }
+}
+
+/** Resident memory of a process from /proc/<pid>/status (Linux), bytes: now (VmRSS) and its peak (VmHWM); null elsewhere. */
+export function processMemory(pid: number): { rss: number; peak: number } | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) * 1024;
+    const rss = kb("VmRSS");
+    const peak = kb("VmHWM");
+    return Number.isFinite(rss) && Number.isFinite(peak) ? { rss, peak } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Resets a process's peak resident memory (VmHWM) to its current size (Linux ≥ 4.0, same user); false if it cannot. */
+export function resetPeakMemory(pid: number): boolean {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -43,6 +43,10 @@ export async function* snapshotPages(db: Db, listId: number, seq: number, algori
       if (rows.length) yield rows.map((r) => ({ algorithm: alg, value: r.value, quality: r.quality === null ? null : Number(r.quality), category: r.category }));
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1]!.value;
+      // better-sqlite3 answers synchronously, so without this the whole snapshot (or checksum) ran
+      // in one stretch of microtasks: other requests waited for it, and the response piled up in
+      // memory because the socket was never flushed meanwhile (docs/benchmarks.md, "Hash lists").
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 }
