@@ -1,6 +1,6 @@
 /**
  * The hash-list API's benchmark (`npm run bench:hashlist`, which builds first; not part of
- * `npm run bench`: it takes 5–6 minutes): the snapshot, deltas, matching and key verification over
+ * `npm run bench`: it takes 7–8 minutes): the snapshot, deltas, matching and key verification over
  * real HTTP against the BUILT server, each against a baseline measured in the same run, on MariaDB
  * and on SQLite. See docs/benchmarks.md ("Hash lists").
  *
@@ -45,7 +45,8 @@
  *
  * With BENCH_HASHLIST_BIG=1, the MariaDB run then adds entries up to BENCH_HASHLIST_BIG_ENTRIES (default
  * 3,000,000), restarts the server and measures the snapshot again: the first download and one more,
- * once the CLI baseline, the stalled client (several more minutes).
+ * once the CLI baseline, the stalled client (with MariaDB's default 128 MB buffer pool, about 30 more
+ * minutes: the pages then read from disk).
  *
  * Environment (all optional): BENCH_HASHLIST_ENGINES (default "mysql,sqlite"), BENCH_MYSQL_URL
  * (default mysql://root@127.0.0.1:3306), BENCH_HASHLIST_ENTRIES, BENCH_HASHLIST_BIG,
