@@ -14,6 +14,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { validateFramework, type FrameworkFile, type LocalText, type Question } from "~/modules/frameworks/framework-schema";
+import { mulberry32Unit } from "../test/support/prng";
 
 export const BENCH_INDUSTRY = "online_platforms" as const;
 /** The section of 20 questions that the benchmark opens and saves. */
@@ -34,19 +35,8 @@ const SV = [
   "varje år", "skriftligt", "minst", "tydligt", "för alla", "med", "och", "eller", "i", "av", "på", "när", "hur", "vem",
 ];
 
-/** mulberry32: the same pseudo-random sequence on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
-const random = prng(100);
+const random = mulberry32Unit(100);
 
 /** Words until the text is about `chars` long, in sentences of 8–16 words. */
 function prose(words: string[], chars: number, end: string): string {

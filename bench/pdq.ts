@@ -18,6 +18,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { PDQ_MAX_DISTANCE, PDQ_WORDS, PdqIndex, bruteForce, type PdqMatch } from "~/modules/hashlist/pdq-index";
 import { fmt, log, printTable } from "./lib";
+import { mulberry32 } from "../test/support/prng";
 
 const N = Number(process.env.PDQ_N ?? 1_000_000);
 const QUERIES = Number(process.env.PDQ_QUERIES ?? 2_000);
@@ -26,18 +27,7 @@ const RECALL_QUERIES = 200;
 const GOAL_P50_MS = 1;
 const GOAL_BYTES = 128;
 
-/** mulberry32: the same pseudo-random sequence on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-const next = prng(2024);
+const next = mulberry32(2024);
 const below = (n: number) => Math.floor((next() / 4_294_967_296) * n);
 
 /** Flips `d` distinct random bits of the hash at `offset`. */

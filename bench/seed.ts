@@ -15,6 +15,7 @@ import { withCheckDigit } from "#db/seed/demo";
 import { ROLES } from "~/modules/auth/permissions";
 import { INDUSTRIES, SIZE_BANDS } from "~/modules/organisations/schema";
 import { newId } from "~/utils/ids";
+import { mulberry32Unit } from "../test/support/prng";
 
 const DAY = 86_400_000;
 const INVITATION_LIFETIME_MS = 7 * DAY;
@@ -30,16 +31,9 @@ export interface SeedResult {
   ms: number;
 }
 
-/** mulberry32: a small, fast, seedable PRNG (the data is the same on every run). */
+/** Seeded random choices (the data is the same on every run). */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = mulberry32Unit(seed);
   return {
     next,
     int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),

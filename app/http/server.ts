@@ -1,7 +1,6 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import type { Server } from "node:http";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import helmet from "helmet";
@@ -11,9 +10,12 @@ import { migrateToLatest } from "#db/migrate";
 import { systemActor } from "~/modules/audit/audit.server";
 import { publishMissingFrameworks } from "~/modules/frameworks/frameworks.server";
 import { ApiUsage } from "~/modules/api-keys/usage.server";
+import { VerifiedKeys } from "~/modules/api-keys/verify.server";
+import { SnapshotFiles } from "~/modules/hashlist/snapshot-files.server";
 import { publishAgreementsAndLists } from "~/modules/hashlist/startup.server";
 import type { Env } from "~/utils/env.server";
 import { isAllowedOrigin } from "./origin";
+import { remixHandler } from "./remix-handler";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Evidence uploads (files up to 5 MB, in a multipart body). */
@@ -45,6 +47,8 @@ export interface HttpServerOptions {
 export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
   const log = pino({ level: env.LOG_LEVEL, base: { service: "partnerportalen" } });
   const apiUsage = new ApiUsage();
+  const snapshotFiles = env.SNAPSHOT_DIR ? new SnapshotFiles(env.SNAPSHOT_DIR) : SnapshotFiles.temporary();
+  const verifiedKeys = new VerifiedKeys(env.API_KEY_CACHE_MS);
   const app = express();
   app.disable("x-powered-by");
   if (env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
@@ -132,14 +136,17 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
   const serveStatic = express.static(publicDir, { maxAge: "1h", index: false });
   app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? serveStatic(req, res, next) : next()));
 
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     res.setHeader("Cache-Control", "no-store");
+    // Any change made through this server (a key revoked, an organisation suspended, a grant withdrawn,
+    // …) holds for the API from the very next request: the kept answers about keys are dropped.
+    if (!["GET", "HEAD", "OPTIONS"].includes(req.method) && !req.path.startsWith("/api/")) res.on("finish", () => verifiedKeys.clear());
     next();
   });
 
   app.all(
     "*",
-    createRequestHandler({
+    remixHandler({
       build,
       mode: env.isProduction ? "production" : "development",
       getLoadContext: (req, res) => ({
@@ -148,6 +155,8 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
         cspNonce: res.locals.cspNonce as string,
         clientIp: req.ip ?? null,
         apiUsage,
+        snapshotFiles,
+        verifiedKeys,
       }),
     }),
   );
@@ -167,6 +176,9 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
   });
   server.keepAliveTimeout = 65_000;
+  // A request must arrive whole within this (slow-body protection); a staff upload is imported while it
+  // arrives, so this also bounds the size of a list file the back office takes (README).
+  server.requestTimeout = env.REQUEST_TIMEOUT_SECONDS * 1000;
   log.info({ url: env.APP_URL, port: env.PORT, engine: env.DATABASE_URL?.split(":")[0] ?? "sqlite", published }, "listening");
 
   let ticking = false;

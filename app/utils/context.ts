@@ -1,5 +1,7 @@
 import type { Db } from "#db/dialect";
 import type { ApiUsage } from "~/modules/api-keys/usage.server";
+import type { VerifiedKeys } from "~/modules/api-keys/verify.server";
+import type { SnapshotFiles } from "~/modules/hashlist/snapshot-files.server";
 
 /** What the HTTP server hands every loader and action (see scripts/server.ts). */
 export interface RequestContext {
@@ -9,6 +11,10 @@ export interface RequestContext {
   clientIp: string | null;
   /** The process's API usage counter (one per server: it is flushed by the server every second). */
   apiUsage: ApiUsage;
+  /** The process's hash-list snapshot files (written once per checkpoint, then served from disk). */
+  snapshotFiles: SnapshotFiles;
+  /** The database's answers about API keys, kept up to API_KEY_CACHE_MS (emptied by every change this server handles). */
+  verifiedKeys: VerifiedKeys;
 }
 
 declare module "@remix-run/node" {

@@ -263,6 +263,29 @@ describe("hash-list API", () => {
     expect((await problem(await get("/api/v1/lists", key))).code).toBe("access_inactive");
   });
 
+  it("with the production setting, keeps the database's answer about a key for a moment: checkpoints stay current, and a change made through the portal holds from the next request", async () => {
+    const { key, company, industry } = await setUp();
+    const cached = await startTestServer(served, { apiKeyCacheMs: 60_000 });
+    try {
+      const lists = async () => ((await (await cached.fetch("/api/v1/lists", { headers: { Authorization: `Bearer ${key}` } })).json()) as { lists: { list: string; checkpoint: number }[] }).lists;
+      expect((await lists()).find((l) => l.list === "industry")!.checkpoint).toBe(5);
+      // The key's answer is kept, the list's checkpoint is not.
+      await addToList(ctx.db, industry.id, [sha256Entry(10)]);
+      expect((await lists()).find((l) => l.list === "industry")!.checkpoint).toBe(6);
+      // Access withdrawn behind the server's back (another server, a script): the kept answer still stands…
+      await setHashlistGrants(ctx.db, staff, company.organisation.id, []);
+      expect((await cached.fetch("/api/v1/lists", { headers: { Authorization: `Bearer ${key}` } })).status).toBe(200);
+      // …until this server handles any change: then the next request asks the database again.
+      expect((await cached.fetch("/lang", { form: { lng: "en", redirectTo: "/" } })).status).toBe(302);
+      const refused = await cached.fetch("/api/v1/lists", { headers: { Authorization: `Bearer ${key}` } });
+      expect(refused.status).toBe(403);
+      expect((await problem(refused)).code).toBe("access_inactive");
+    } finally {
+      await cached.apiUsage.flush(served);
+      await cached.close();
+    }
+  });
+
   it("one company's key never reaches another company's lists or usage", async () => {
     const { key, industry } = await setUp();
     const other = await companyWithAccess(ctx.db, [industry.id], { name: "Annat AB" });

@@ -2,7 +2,9 @@ import crypto from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { systemActor } from "~/modules/audit/audit.server";
-import { readChanges, snapshotChecksum, snapshotPages, snapshotStream, CSV_HEADER } from "~/modules/hashlist/feed.server";
+import fs from "node:fs";
+import { readChanges, snapshotChecksum, snapshotPages, CSV_HEADER } from "~/modules/hashlist/feed.server";
+import { SnapshotFiles } from "~/modules/hashlist/snapshot-files.server";
 import { addEntries, canaryEntries, createHashList, ensureTestList, getHashList, removeEntries, TEST_LIST_SLUG } from "~/modules/hashlist/lists.server";
 import { bytesToHex, type HashEntry } from "~/modules/hashlist/values";
 import { AppError } from "~/utils/errors";
@@ -35,9 +37,8 @@ async function snapshotSet(listId: number, seq: number): Promise<Set<string>> {
   return out;
 }
 
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
-  return new Response(stream).text();
-}
+const files = SnapshotFiles.temporary();
+const readFile = (file: { path: string }) => fs.readFileSync(file.path, "utf8");
 
 describe("hash lists", () => {
   it("numbers every addition and removal, counts duplicates, keeps tombstones and allows a value back", async () => {
@@ -78,7 +79,8 @@ describe("hash lists", () => {
     await ctx.db.transaction().execute((trx) => addEntries(trx, list.id, entries));
     const { lastSeq } = (await getHashList(ctx.db, list.id))!;
 
-    const csv = await readAll(snapshotStream(ctx.db, list.id, lastSeq, null, "csv"));
+    const csvFile = await files.get(ctx.db, list.id, lastSeq, null, "csv");
+    const csv = readFile(csvFile);
     expect(csv.startsWith(CSV_HEADER)).toBe(true);
     const lines = csv.slice(CSV_HEADER.length).trimEnd().split("\n");
     expect(lines).toHaveLength(60);
@@ -90,17 +92,53 @@ describe("hash lists", () => {
     expect(pdqLine).toMatch(/^pdq,[0-9a-f]{64},\d{2,3},C$/);
 
     const expected = crypto.createHash("sha256").update(canonical.map((l) => `${l}\n`).join("")).digest("hex");
+    expect(csvFile).toMatchObject({ sha256: expected, entries: 60, bytes: Buffer.byteLength(csv) });
     expect(await snapshotChecksum(ctx.db, list.id, lastSeq, null)).toEqual({ sha256: expected, entries: 60 });
     // Kept: the second call reads it back.
     expect(await ctx.db.selectFrom("hash_snapshot").select("sha256").where("list_id", "=", list.id).execute()).toEqual([{ sha256: expected }]);
 
-    const jsonl = await readAll(snapshotStream(ctx.db, list.id, lastSeq, "md5", "jsonl"));
+    const jsonl = readFile(await files.get(ctx.db, list.id, lastSeq, "md5", "jsonl"));
     const objects = jsonl.trimEnd().split("\n").map((l) => JSON.parse(l));
     expect(objects).toHaveLength(20);
     expect(objects[0]).toEqual({ algorithm: "md5", value: expect.stringMatching(/^[0-9a-f]{32}$/), quality: null, category: "A" });
     const md5Sum = await snapshotChecksum(ctx.db, list.id, lastSeq, "md5");
     expect(md5Sum.entries).toBe(20);
     expect(md5Sum.sha256).toBe(crypto.createHash("sha256").update(objects.map((o) => `md5,${o.value}\n`).join("")).digest("hex"));
+  });
+
+  it("writes a checkpoint's snapshot file once, replaces it when the list changes, and never serves a file whose entries differ", async () => {
+    const list = await newList();
+    await ctx.db.transaction().execute((trx) => addEntries(trx, list.id, [sha256Entry(1), sha256Entry(2), md5Entry(3)]));
+    const seq1 = (await getHashList(ctx.db, list.id))!.lastSeq;
+    // Asked for twice at once: written once.
+    const [a, b] = await Promise.all([files.get(ctx.db, list.id, seq1, null, "csv"), files.get(ctx.db, list.id, seq1, null, "csv")]);
+    expect(b.path).toBe(a.path);
+    const written = fs.statSync(a.path).mtimeMs;
+    const again = await files.get(ctx.db, list.id, seq1, null, "csv");
+    expect(again).toEqual(a);
+    expect(fs.statSync(again.path).mtimeMs).toBe(written);
+
+    await ctx.db.transaction().execute((trx) => removeEntries(trx, list.id, [sha256Entry(1)]));
+    const seq2 = (await getHashList(ctx.db, list.id))!.lastSeq;
+    const newer = await files.get(ctx.db, list.id, seq2, null, "csv");
+    expect(newer.entries).toBe(2);
+    expect(readFile(newer)).not.toContain(bytesToHex(sha256Entry(1).value));
+    // The two newest checkpoints' files are kept (a download may have just been handed the older one).
+    expect(fs.existsSync(a.path)).toBe(true);
+    await ctx.db.transaction().execute((trx) => addEntries(trx, list.id, [sha256Entry(4)]));
+    const seq3 = (await getHashList(ctx.db, list.id))!.lastSeq;
+    const newest = await files.get(ctx.db, list.id, seq3, null, "csv");
+    expect(fs.existsSync(a.path)).toBe(false);
+    expect(fs.existsSync(newer.path)).toBe(true);
+
+    // A database restored from a backup: the same checkpoint number, other entries, no kept checksum.
+    const other = md5Entry(77).value;
+    await ctx.db.updateTable("hash_entry").set({ value: other }).where("list_id", "=", list.id).where("algorithm", "=", 1).execute();
+    await ctx.db.deleteFrom("hash_snapshot").where("list_id", "=", list.id).execute();
+    const restored = await files.get(ctx.db, list.id, seq3, null, "csv");
+    expect(restored.sha256).not.toBe(newest.sha256);
+    expect(readFile(restored)).toContain(bytesToHex(other));
+    expect(restored.sha256).toBe((await snapshotChecksum(ctx.db, list.id, seq3, null)).sha256);
   });
 
   it("reads changes in checkpoint pages and refuses checkpoints it never had or no longer keeps", async () => {

@@ -28,8 +28,13 @@ export interface TestServer {
   fetch(path: string, init?: RequestInit & { cookie?: string; form?: Record<string, string | string[]> }): Promise<Response>;
 }
 
-export async function startTestServer(db: Db): Promise<TestServer> {
-  const env = getEnv();
+/**
+ * `apiKeyCacheMs`: how long the server may keep the database's answers about API keys (production
+ * default 1,000). 0 here unless a test asks: tests change keys and access through the services, not
+ * through this server, and expect the next request to see it.
+ */
+export async function startTestServer(db: Db, options: { apiKeyCacheMs?: number } = {}): Promise<TestServer> {
+  const env = { ...getEnv(), API_KEY_CACHE_MS: options.apiKeyCacheMs ?? 0 };
   const { app, apiUsage } = createApp({ env, build: await loadBuild(), db, publicDir: path.resolve("public") });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));

@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { PDQ_MAX_DISTANCE, PDQ_WORDS, PdqIndex, bruteForce, hammingDistance, pdqFromHex, pdqToHex } from "~/modules/hashlist/pdq-index";
+import { mulberry32 } from "../support/prng";
 
-/** mulberry32: the same pseudo-random sequence on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
-const next = prng(31);
+const next = mulberry32(31);
 const below = (n: number) => Math.floor((next() / 4_294_967_296) * n);
 
 function randomHash(): Uint32Array {

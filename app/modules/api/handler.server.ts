@@ -18,7 +18,7 @@ export interface ApiResult {
  * stable code. Every request (refused ones too) is counted and written to the access log.
  */
 export async function apiRoute(args: LoaderFunctionArgs, scope: Scope, handler: (auth: ApiKeyAuth) => Promise<ApiResult>): Promise<Response> {
-  const { db, clientIp, requestId, apiUsage: usage } = args.context;
+  const { db, clientIp, requestId, apiUsage: usage, verifiedKeys } = args.context;
   const started = performance.now();
   const at = Date.now();
   const url = new URL(args.request.url);
@@ -28,7 +28,7 @@ export async function apiRoute(args: LoaderFunctionArgs, scope: Scope, handler: 
   let rateHeaders: Record<string, string> = {};
   let problemCode: ProblemCode | null = null;
   try {
-    auth = await verifyApiKey(db, args.request.headers.get("Authorization"), clientIp, scope, at);
+    auth = await verifyApiKey(db, args.request.headers.get("Authorization"), clientIp, scope, at, verifiedKeys);
     const decision = usage.take(auth.keyId, at);
     rateHeaders = decision.headers;
     if (!decision.allowed) throw new ApiProblem(decision.code!, undefined, { headers: decision.headers });

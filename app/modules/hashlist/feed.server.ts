@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { sql, type SqlBool } from "kysely";
 import type { Db } from "#db/dialect";
 import { AppError } from "~/utils/errors";
 import { ALGORITHM_CODE, algorithmOfCode, valueToText, type Algorithm } from "./values";
@@ -16,7 +17,18 @@ import { ALGORITHM_CODE, algorithmOfCode, valueToText, type Algorithm } from "./
 /** The order of a snapshot and of its checksum: by algorithm name, then by value (= the lines' byte order). */
 export const SNAPSHOT_ALGORITHMS: readonly Algorithm[] = ["md5", "pdq", "photodna", "sha1", "sha256"];
 
-const PAGE = 5000;
+const PAGE = 2000;
+
+/**
+ * An entry live as of checkpoint `seq` (added at or before it, checked by the caller): not removed, or
+ * removed later. Written with COALESCE rather than `removed_seq IS NULL OR removed_seq > ?` because
+ * SQLite, once it has statistics (ANALYZE), plans the OR as a multi-index scan of the removals' index
+ * and sorts – five times slower, and growing with the list (docs/benchmarks.md, "Hash lists").
+ */
+export const liveAt = (seq: number) => sql<SqlBool>`coalesce(removed_seq, 9223372036854775807) > ${seq}`;
+
+/** Lets other requests run between pages: better-sqlite3 answers synchronously (docs/benchmarks.md). */
+export const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 
 export interface SnapshotRow {
   algorithm: Algorithm;
@@ -25,93 +37,116 @@ export interface SnapshotRow {
   category: string;
 }
 
-/** The entries of a list as of a checkpoint, in snapshot order, page by page. */
+/**
+ * The entries of a list as of a checkpoint, in snapshot order, page by page. The next page is asked for
+ * as soon as the current one is known (its last value is the next page's key), so that on MariaDB the
+ * database reads it while the caller formats and writes this one.
+ */
 export async function* snapshotPages(db: Db, listId: number, seq: number, algorithm: Algorithm | null): AsyncGenerator<SnapshotRow[]> {
+  type Page = Promise<{ value: Uint8Array; quality: number | null; category: string }[]>;
+  const page = (code: number, after: Uint8Array | null): Page => {
+    let q = db
+      .selectFrom("hash_entry")
+      .select(["value", "quality", "category"])
+      .where("list_id", "=", listId)
+      .where("algorithm", "=", code)
+      .where("added_seq", "<=", seq)
+      .where(liveAt(seq));
+    if (after) q = q.where("value", ">", after);
+    const rows = q.orderBy("value").limit(PAGE).execute();
+    // Awaited below; if the caller stops early, its failure must not go unhandled.
+    rows.catch(() => undefined);
+    return rows;
+  };
   for (const alg of algorithm ? [algorithm] : SNAPSHOT_ALGORITHMS) {
     const code = ALGORITHM_CODE[alg];
-    let after: Uint8Array | null = null;
-    for (;;) {
-      let q = db
-        .selectFrom("hash_entry")
-        .select(["value", "quality", "category"])
-        .where("list_id", "=", listId)
-        .where("algorithm", "=", code)
-        .where("added_seq", "<=", seq)
-        .where((eb) => eb.or([eb("removed_seq", "is", null), eb("removed_seq", ">", seq)]));
-      if (after) q = q.where("value", ">", after);
-      const rows = await q.orderBy("value").limit(PAGE).execute();
+    let next: Page | null = page(code, null);
+    while (next) {
+      const rows: Awaited<Page> = await next;
+      next = rows.length === PAGE ? page(code, rows[rows.length - 1]!.value) : null;
       if (rows.length) yield rows.map((r) => ({ algorithm: alg, value: r.value, quality: r.quality === null ? null : Number(r.quality), category: r.category }));
-      if (rows.length < PAGE) break;
-      after = rows[rows.length - 1]!.value;
-      // better-sqlite3 answers synchronously, so without this the whole snapshot (or checksum) ran
-      // in one stretch of microtasks: other requests waited for it, and the response piled up in
-      // memory because the socket was never flushed meanwhile (docs/benchmarks.md, "Hash lists").
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
   }
 }
 
 /** The line the checksum is computed over: `algorithm,value` (the first two CSV columns). */
-const canonicalLine = (r: SnapshotRow) => `${r.algorithm},${valueToText(r.algorithm, r.value)}\n`;
+export const canonicalLine = (r: SnapshotRow) => `${r.algorithm},${valueToText(r.algorithm, r.value)}\n`;
 
 /**
  * The SHA-256 over the canonical lines of the snapshot as of `seq`, in snapshot order, and the number of
  * entries; computed once per checkpoint and kept. A client checks its copy with
  * `cut -d, -f1,2 | LC_ALL=C sort | sha256sum` (docs/api.md).
  */
-export async function snapshotChecksum(db: Db, listId: number, seq: number, algorithm: Algorithm | null): Promise<{ sha256: string; entries: number }> {
-  const code = algorithm ? ALGORITHM_CODE[algorithm] : 0;
-  const cached = await db.selectFrom("hash_snapshot").select(["sha256", "entries"]).where("list_id", "=", listId).where("seq", "=", seq).where("algorithm", "=", code).executeTakeFirst();
-  if (cached) return { sha256: cached.sha256, entries: Number(cached.entries) };
+export async function snapshotChecksum(db: Db, listId: number, seq: number, algorithm: Algorithm | null): Promise<SnapshotChecksum> {
+  const known = await knownChecksum(db, listId, seq, algorithm);
+  if (known) return known;
   const hash = crypto.createHash("sha256");
   let entries = 0;
   for await (const page of snapshotPages(db, listId, seq, algorithm)) {
     hash.update(page.map(canonicalLine).join(""));
     entries += page.length;
   }
-  const sha256 = hash.digest("hex");
+  const computed = { sha256: hash.digest("hex"), entries };
+  await rememberChecksum(db, listId, seq, algorithm, computed);
+  return computed;
+}
+
+export interface SnapshotChecksum {
+  sha256: string;
+  entries: number;
+}
+
+/** The checksum kept for a checkpoint (algorithm null: the whole list), if it was computed before. */
+export async function knownChecksum(db: Db, listId: number, seq: number, algorithm: Algorithm | null): Promise<SnapshotChecksum | null> {
+  const row = await db
+    .selectFrom("hash_snapshot")
+    .select(["sha256", "entries"])
+    .where("list_id", "=", listId)
+    .where("seq", "=", seq)
+    .where("algorithm", "=", algorithm ? ALGORITHM_CODE[algorithm] : 0)
+    .executeTakeFirst();
+  return row ? { sha256: row.sha256, entries: Number(row.entries) } : null;
+}
+
+/**
+ * Keeps a checksum computed from the entries. One is kept already when another request computed it at
+ * the same time (the same figures), or when the database was restored from a backup and the checkpoint
+ * number now holds other entries: then the entries are right and the kept figures are replaced.
+ */
+export async function rememberChecksum(db: Db, listId: number, seq: number, algorithm: Algorithm | null, checksum: SnapshotChecksum): Promise<void> {
+  const code = algorithm ? ALGORITHM_CODE[algorithm] : 0;
   try {
-    await db.insertInto("hash_snapshot").values({ list_id: listId, seq, algorithm: code, entries, sha256, created_at: Date.now() }).execute();
+    await db.insertInto("hash_snapshot").values({ list_id: listId, seq, algorithm: code, entries: checksum.entries, sha256: checksum.sha256, created_at: Date.now() }).execute();
   } catch {
-    // Another request computed it at the same time: the same figures.
+    await db
+      .updateTable("hash_snapshot")
+      .set({ entries: checksum.entries, sha256: checksum.sha256, created_at: Date.now() })
+      .where("list_id", "=", listId)
+      .where("seq", "=", seq)
+      .where("algorithm", "=", code)
+      .where("sha256", "<>", checksum.sha256)
+      .execute();
   }
-  return { sha256, entries };
 }
 
 export type SnapshotFormat = "csv" | "jsonl";
 
 export const CSV_HEADER = "algorithm,value,quality,category\n";
 
-function formatRows(rows: SnapshotRow[], format: SnapshotFormat): string {
-  if (format === "csv") return rows.map((r) => `${r.algorithm},${valueToText(r.algorithm, r.value)},${r.quality ?? ""},${r.category}\n`).join("");
-  return rows.map((r) => `{"algorithm":"${r.algorithm}","value":"${valueToText(r.algorithm, r.value)}","quality":${r.quality ?? "null"},"category":"${r.category}"}\n`).join("");
-}
-
-/** The snapshot as a byte stream (pulled page by page: memory does not grow with the list). */
-export function snapshotStream(db: Db, listId: number, seq: number, algorithm: Algorithm | null, format: SnapshotFormat, onDone?: (entries: number) => void): ReadableStream<Uint8Array> {
-  const pages = snapshotPages(db, listId, seq, algorithm);
-  const encoder = new TextEncoder();
-  let entries = 0;
-  let started = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!started) {
-        started = true;
-        if (format === "csv") controller.enqueue(encoder.encode(CSV_HEADER));
-      }
-      const next = await pages.next();
-      if (next.done) {
-        onDone?.(entries);
-        controller.close();
-        return;
-      }
-      entries += next.value.length;
-      controller.enqueue(encoder.encode(formatRows(next.value, format)));
-    },
-    async cancel() {
-      await pages.return(undefined);
-    },
-  });
+/**
+ * A page of the snapshot as the lines of the format (CSV without its header) and as the canonical lines
+ * of the checksum, in one pass (a snapshot file is written and its checksum computed together).
+ */
+export function formatPage(rows: SnapshotRow[], format: SnapshotFormat): { text: string; canonical: string } {
+  let text = "";
+  let canonical = "";
+  for (const r of rows) {
+    const hex = valueToText(r.algorithm, r.value);
+    canonical += `${r.algorithm},${hex}\n`;
+    text += format === "csv" ? `${r.algorithm},${hex},${r.quality ?? ""},${r.category}\n` : `{"algorithm":"${r.algorithm}","value":"${hex}","quality":${r.quality ?? "null"},"category":"${r.category}"}\n`;
+  }
+  return { text, canonical };
 }
 
 export interface Change {
@@ -125,10 +160,11 @@ export interface Change {
 
 
 /**
- * The changes after checkpoint `since`, oldest first, at most `limit`: additions from the primary key,
- * removals from their index, merged by checkpoint. `next` is the checkpoint to ask from next time;
- * `more` says whether changes remain up to the list's current checkpoint `head` (read first, so a page
- * never reaches past what was committed when it was read).
+ * The changes after checkpoint `since`, oldest first: those up to checkpoint `since + limit` (or the
+ * list's current checkpoint `head`, read first, so a page never reaches past what was committed when it
+ * was read). Every addition and every removal takes a checkpoint of its own, so that is at most `limit`
+ * changes, read exactly: additions from the primary key, removals from their index, merged. `next` is
+ * the checkpoint to ask from next time; `more` says whether changes remain up to `head`.
  */
 export async function readChanges(
   db: Db,
@@ -139,36 +175,22 @@ export async function readChanges(
   if (!Number.isSafeInteger(since) || since < 0 || since > list.lastSeq) throw new AppError("checkpoint_invalid", 400);
   if (since < list.minSeq) throw new AppError("snapshot_required", 410);
   const head = list.lastSeq;
-  const [added, removed] = await Promise.all([
+  const upTo = Math.min(head, since + limit);
+  const between = (column: "added_seq" | "removed_seq") =>
     db
       .selectFrom("hash_entry")
-      .select(["added_seq as seq", "algorithm", "value", "quality", "category"])
+      .select([`${column} as seq`, "algorithm", "value", "quality", "category"])
       .where("list_id", "=", list.id)
-      .where("added_seq", ">", since)
-      .where("added_seq", "<=", head)
-      .orderBy("added_seq")
-      .limit(limit + 1)
-      .execute(),
-    db
-      .selectFrom("hash_entry")
-      .select(["removed_seq as seq", "algorithm", "value", "quality", "category"])
-      .where("list_id", "=", list.id)
-      .where("removed_seq", ">", since)
-      .where("removed_seq", "<=", head)
-      .orderBy("removed_seq")
-      .limit(limit + 1)
-      .execute(),
-  ]);
-  const all = [
-    ...added.map((r) => ({ ...r, seq: Number(r.seq), op: "add" as const })),
-    ...removed.map((r) => ({ ...r, seq: Number(r.seq), op: "remove" as const })),
-  ].sort((a, b) => a.seq - b.seq);
-  const page = all.slice(0, limit);
-  const more = all.length > limit;
-  const changes = page.map((r): Change => {
-    const algorithm = algorithmOfCode(Number(r.algorithm));
-    return { seq: r.seq, op: r.op, algorithm, value: valueToText(algorithm, r.value), quality: r.quality === null ? null : Number(r.quality), category: r.category };
-  });
-  return { from: since, next: more ? page[page.length - 1]!.seq : head, head, more, changes };
+      .where(column, ">", since)
+      .where(column, "<=", upTo)
+      .orderBy(column)
+      .execute();
+  const [added, removed] = await Promise.all([between("added_seq"), between("removed_seq")]);
+  const changes = [...added.map((r) => toChange(r, "add")), ...removed.map((r) => toChange(r, "remove"))].sort((a, b) => a.seq - b.seq);
+  return { from: since, next: upTo, head, more: upTo < head, changes };
 }
 
+function toChange(r: { seq: number | null; algorithm: number; value: Uint8Array; quality: number | null; category: string }, op: Change["op"]): Change {
+  const algorithm = algorithmOfCode(Number(r.algorithm));
+  return { seq: Number(r.seq), op, algorithm, value: valueToText(algorithm, r.value), quality: r.quality === null ? null : Number(r.quality), category: r.category };
+}

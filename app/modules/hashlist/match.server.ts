@@ -1,4 +1,5 @@
 import type { Db } from "#db/dialect";
+import { liveAt, yieldToEventLoop } from "./feed.server";
 import { bruteForce, PdqIndex, PDQ_MAX_DISTANCE, PDQ_WORDS, type PdqMatch } from "./pdq-index";
 import { ALGORITHM_CODE, bytesToHex, type Algorithm, type HashEntry } from "./values";
 
@@ -61,10 +62,11 @@ async function buildState(db: Db, listId: number, seq: number): Promise<PdqState
       .where("algorithm", "=", PDQ)
       .where("added_seq", ">", after)
       .where("added_seq", "<=", seq)
-      .where((eb) => eb.or([eb("removed_seq", "is", null), eb("removed_seq", ">", seq)]))
+      .where(liveAt(seq))
       .orderBy("added_seq")
       .limit(10_000)
       .execute();
+    await yieldToEventLoop();
     for (const r of rows) {
       if ((ids.length + 1) * PDQ_WORDS > hashes.length) {
         const grown = new Uint32Array(hashes.length * 2);

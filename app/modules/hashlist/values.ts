@@ -90,6 +90,8 @@ BASE64_VALUE["-".charCodeAt(0)] = 62;
 BASE64_VALUE["_".charCodeAt(0)] = 63;
 
 export function bytesToHex(bytes: Uint8Array): string {
+  // On the server (snapshots and deltas format millions of values) Node's own encoder is several times faster.
+  if (typeof Buffer !== "undefined") return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
   let out = "";
   for (let i = 0; i < bytes.length; i++) out += BYTE_TO_HEX[bytes[i]!]!;
   return out;

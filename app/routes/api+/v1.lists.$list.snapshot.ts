@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { SEND_FILE_HEADER } from "~/http/send-file.server";
 import { apiRoute, listOf, parseQuery } from "~/modules/api/handler.server";
 import { snapshotQuerySchema } from "~/modules/api/schemas";
-import { snapshotChecksum, snapshotStream } from "~/modules/hashlist/feed.server";
 
 /**
  * GET /api/v1/lists/{list}/snapshot – the whole list as of its current checkpoint (or one algorithm),
- * streamed as CSV or JSON lines, with its checksum and checkpoint in headers. The ETag names the
- * checkpoint: If-None-Match answers 304 while the list is unchanged.
+ * as CSV or JSON lines, with its checksum and checkpoint in headers, from the checkpoint's snapshot file
+ * (written on the first request for it). The ETag names the checkpoint: If-None-Match answers 304 while
+ * the list is unchanged.
  */
 export function loader(args: LoaderFunctionArgs) {
   return apiRoute(args, "hashlist:read", async (auth) => {
@@ -23,20 +24,21 @@ export function loader(args: LoaderFunctionArgs) {
     };
     const matches = (args.request.headers.get("If-None-Match") ?? "").split(",").map((t) => t.trim().replace(/^W\//, ""));
     if (matches.includes(etag) || matches.includes("*")) return { response: new Response(null, { status: 304, headers }), items: 0 };
-    const { sha256, entries } = await snapshotChecksum(args.context.db, list.id, seq, query.algorithm ?? null);
-    const body = snapshotStream(args.context.db, list.id, seq, query.algorithm ?? null, format);
+    const file = await args.context.snapshotFiles.get(args.context.db, list.id, seq, query.algorithm ?? null, format);
     return {
-      response: new Response(body, {
+      response: new Response(null, {
         status: 200,
         headers: {
           ...headers,
           "Content-Type": format === "csv" ? "text/csv; charset=utf-8; header=present" : "application/x-ndjson; charset=utf-8",
           "Content-Disposition": `attachment; filename="${list.slug}-${seq}.${format}"`,
-          "Hashlist-Checksum": `sha256=${sha256}`,
-          "Hashlist-Entries": String(entries),
+          "Content-Length": String(file.bytes),
+          [SEND_FILE_HEADER]: file.path,
+          "Hashlist-Checksum": `sha256=${file.sha256}`,
+          "Hashlist-Entries": String(file.entries),
         },
       }),
-      items: entries,
+      items: file.entries,
     };
   });
 }

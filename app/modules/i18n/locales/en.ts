@@ -465,7 +465,7 @@ export const en: Translation = {
     testListFixed: "The test list holds the canary hashes described in the API documentation and cannot be changed.",
     testListForAll: "The test list is included for every organisation with active access and needs no grant.",
     upload: "Import a file",
-    uploadHint: "CSV with the header algorithm,value (and ideally quality, category, source) or JSON Lines, one object a line. The file is read as it is sent and can be very large; bad lines are skipped and listed in the report. Very large files are easiest imported with npm run hashlist:import on the server.",
+    uploadHint: "CSV with the header algorithm,value (and ideally quality, category, source) or JSON Lines, one object a line. The file is read as it is sent and can be very large; bad lines are skipped and listed in the report. Sending and importing must finish within the server's time limit for a request (5 minutes unless configured, a few million lines); larger files are imported with npm run hashlist:import on the server.",
     mode: "What to do",
     modes: { add: "Add", remove: "Remove" },
     modeHints: { add: "the file's values are added to the list; values already on it count as duplicates", remove: "the file's values are removed from the list" },

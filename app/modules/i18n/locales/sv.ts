@@ -466,7 +466,7 @@ export const sv = {
     testListFixed: "Testlistan innehåller kanariehashar som är beskrivna i API-dokumentationen och kan inte ändras.",
     testListForAll: "Testlistan ingår för alla organisationer med aktiv åtkomst och behöver inte tilldelas.",
     upload: "Importera en fil",
-    uploadHint: "CSV med rubrikraden algorithm,value (och gärna quality, category, source) eller JSON Lines, ett objekt per rad. Filen läses medan den skickas och kan vara mycket stor; felaktiga rader hoppas över och redovisas i rapporten. Mycket stora filer importeras enklast med npm run hashlist:import på servern.",
+    uploadHint: "CSV med rubrikraden algorithm,value (och gärna quality, category, source) eller JSON Lines, ett objekt per rad. Filen läses medan den skickas och kan vara mycket stor; felaktiga rader hoppas över och redovisas i rapporten. Sändning och import måste bli klara inom serverns tidsgräns för en förfrågan (5 minuter om inget annat är inställt, några miljoner rader); större filer importeras med npm run hashlist:import på servern.",
     mode: "Vad ska göras",
     modes: { add: "Lägg till", remove: "Ta bort" },
     modeHints: { add: "filens värden läggs till i listan; värden som redan finns räknas som dubbletter", remove: "filens värden tas bort ur listan" },
