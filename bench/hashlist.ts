@@ -30,7 +30,8 @@
  *      congested link or a client that writes to a slow disk would; and GET /healthz every 100 ms on
  *      another connection while a snapshot streams (does a download hold up other requests?);
  *    - a delta page of 10,000 changes (GET …/changes?since=<checkpoint after the bulk load>&limit=10000),
- *      p50 of 20, against the snapshot's median time;
+ *      p50 of 20, against the snapshot computed from the database (the first download) and served from
+ *      its file (the median);
  *    - exact match of 1,000 hashes (625 sha256, 250 md5, 125 sha1; half of them on the list), POST
  *      /api/v1/match, p50/p95 of BENCH_HASHLIST_REQUESTS (default 200), interleaved with the server's
  *      own SQL run through Kysely in this process (the database-only look-up of the same batch);
@@ -496,9 +497,11 @@ interface SnapshotFigures {
   coldMs: number;
   coldFirstByteMs: number;
   warmMs: number[];
-  peakRss: number;
-  hwm: number | null;
+  /** Peak RSS while the first download wrote the checkpoint's file, and while the others read it. */
+  coldPeak: number;
+  warmPeak: number;
   idleRss: number;
+  warmBefore: number;
   baselineMs: number[];
   baselineRows: number;
   inProcessMs: number;
@@ -508,13 +511,14 @@ interface SnapshotFigures {
 async function measureSnapshot(s: Setup, port: number, pid: number, list: HashList, runs: number): Promise<SnapshotFigures> {
   const headers = { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${s.secret}` };
   const snapshotPath = `/api/v1/lists/${list.slug}/snapshot`;
-  const watched = await withMemory(pid, async () => {
-    const cold = await download(port, snapshotPath, headers);
-    const warm: Download[] = [];
-    for (let i = 0; i < runs; i++) warm.push(await download(port, snapshotPath, headers));
-    return { cold, warm };
+  const coldWatch = await withMemory(pid, () => download(port, snapshotPath, headers));
+  const warmWatch = await withMemory(pid, async () => {
+    const downloads: Download[] = [];
+    for (let i = 0; i < runs; i++) downloads.push(await download(port, snapshotPath, headers));
+    return downloads;
   });
-  const { cold, warm } = watched.result;
+  const cold = coldWatch.result;
+  const warm = warmWatch.result;
   for (const d of [cold, ...warm]) {
     if (d.status !== 200 || d.lines !== list.liveCount + 1 || Number(d.headers["hashlist-entries"]) !== list.liveCount) {
       throw new Error(`A snapshot answered ${d.status} with ${d.lines} lines (Hashlist-Entries ${String(d.headers["hashlist-entries"])}), not ${list.liveCount} entries and a header.`);
@@ -540,9 +544,10 @@ async function measureSnapshot(s: Setup, port: number, pid: number, list: HashLi
     coldMs: cold.ms,
     coldFirstByteMs: cold.firstByteMs,
     warmMs: warm.map((d) => d.ms),
-    peakRss: watched.peakRss,
-    hwm: watched.hwm,
-    idleRss: watched.before,
+    coldPeak: Math.max(coldWatch.peakRss, coldWatch.hwm ?? 0),
+    warmPeak: Math.max(warmWatch.peakRss, warmWatch.hwm ?? 0),
+    idleRss: coldWatch.before,
+    warmBefore: warmWatch.before,
     baselineMs: baselines.map((b) => b.ms),
     baselineRows: baselines[0]?.lines ?? NaN,
     inProcessMs,
@@ -675,7 +680,7 @@ async function runEngine(engine: Engine, tmp: string): Promise<{ engine: Engine;
     const rps = snap.entries / (warmMs / 1000);
     const baseRps = snap.entries / (baseMs / 1000);
     const cli = engine === "mysql" ? "mariadb --quick -N -B" : "sqlite3 -batch";
-    const peak = Math.max(snap.peakRss, snap.hwm ?? 0);
+    const peak = snap.warmPeak;
     const stalledPeak = stalled.peakRss;
     rows.push(
       {
@@ -709,14 +714,24 @@ async function runEngine(engine: Engine, tmp: string): Promise<{ engine: Engine;
         values: { ms: snap.inProcessMs, ratio: baseMs / snap.inProcessMs },
       },
       {
-        key: "snapshot_peak_memory",
-        scenario: "Snapshot, peak server RSS (client reads at full speed)",
-        figure: `${fmt(peak / MB)} MB`,
+        key: "snapshot_peak_memory_first",
+        scenario: "Snapshot, peak server RSS, first download (writes the file from the database)",
+        figure: `${fmt(snap.coldPeak / MB)} MB`,
         baseline: `idle before: ${fmt(snap.idleRss / MB)} MB`,
-        ratio: `+${fmt((peak - snap.idleRss) / MB)} MB`,
+        ratio: `+${fmt((snap.coldPeak - snap.idleRss) / MB)} MB`,
+        goal: `≤ ${GOALS.peakMb} MB`,
+        met: snap.coldPeak <= GOALS.peakMb * MB ? "yes" : "no",
+        values: { peakMb: snap.coldPeak / MB, idleMb: snap.idleRss / MB },
+      },
+      {
+        key: "snapshot_peak_memory",
+        scenario: "Snapshot, peak server RSS, downloads from the file (client at full speed)",
+        figure: `${fmt(peak / MB)} MB`,
+        baseline: `before: ${fmt(snap.warmBefore / MB)} MB`,
+        ratio: `+${fmt((peak - snap.warmBefore) / MB)} MB`,
         goal: `≤ ${GOALS.peakMb} MB`,
         met: peak <= GOALS.peakMb * MB ? "yes" : "no",
-        values: { peakMb: peak / MB, idleMb: snap.idleRss / MB, hwmMb: snap.hwm === null ? null : snap.hwm / MB, polledMb: snap.peakRss / MB },
+        values: { peakMb: peak / MB, beforeMb: snap.warmBefore / MB, idleMb: snap.idleRss / MB },
       },
       {
         key: "snapshot_peak_memory_stalled",
@@ -754,16 +769,31 @@ async function runEngine(engine: Engine, tmp: string): Promise<{ engine: Engine;
       },
     ]);
     const deltaP50 = median(deltaTimes!);
-    rows.push({
-      key: "delta_10000",
-      scenario: `Delta page of ${fmt(DELTA_PAGE)} changes (p50 of 20; ${fmt(deltaCheck.body.length / MB, 1)} MB JSON)`,
-      figure: `${fmt(deltaP50)} ms`,
-      baseline: `snapshot: ${fmt(warmMs)} ms`,
-      ratio: `${fmt(deltaP50 / warmMs, 3)}×`,
-      goal: `≤ ${GOALS.deltaRatio}×`,
-      met: deltaP50 / warmMs <= GOALS.deltaRatio ? "yes" : "no",
-      values: { p50: deltaP50, snapshotMs: warmMs, ratio: deltaP50 / warmMs },
-    });
+    // A snapshot computed from the database (the first download of a checkpoint, which writes its file)
+    // and one served from that file (a byte copy): the delta's cost against each.
+    const fromDbMs = snap.coldMs;
+    rows.push(
+      {
+        key: "delta_10000",
+        scenario: `Delta page of ${fmt(DELTA_PAGE)} changes (p50 of 20; ${fmt(deltaCheck.body.length / MB, 1)} MB JSON)`,
+        figure: `${fmt(deltaP50)} ms`,
+        baseline: `snapshot computed from the database: ${fmt(fromDbMs)} ms`,
+        ratio: `${fmt(deltaP50 / fromDbMs, 3)}×`,
+        goal: `≤ ${GOALS.deltaRatio}×`,
+        met: deltaP50 / fromDbMs <= GOALS.deltaRatio ? "yes" : "no",
+        values: { p50: deltaP50, snapshotMs: fromDbMs, ratio: deltaP50 / fromDbMs },
+      },
+      {
+        key: "delta_10000_vs_file",
+        scenario: "  the same against a snapshot served from its file",
+        figure: `${fmt(deltaP50)} ms`,
+        baseline: `snapshot from its file: ${fmt(warmMs)} ms`,
+        ratio: `${fmt(deltaP50 / warmMs, 3)}×`,
+        goal: `≤ ${GOALS.deltaRatio}×`,
+        met: deltaP50 / warmMs <= GOALS.deltaRatio ? "yes" : "no",
+        values: { p50: deltaP50, snapshotMs: warmMs, ratio: deltaP50 / warmMs },
+      },
+    );
     log(`  Delta: ${fmt(page.changes.length)} changes (${Object.entries(ops ?? {}).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}), p50 ${fmt(deltaP50)} ms.`);
 
     // ——— 3. Exact match of 1,000 hashes ———
@@ -986,7 +1016,7 @@ async function runEngine(engine: Engine, tmp: string): Promise<{ engine: Engine;
       const bigStalled = await measureStalledClient(setup, port, pid, list, bigStall);
       const bigWarm = median(big.warmMs);
       const bigBase = median(big.baselineMs);
-      const bigPeak = Math.max(big.peakRss, big.hwm ?? 0);
+      const bigPeak = big.warmPeak;
       const bigStalledPeak = bigStalled.peakRss;
       const bigRps = big.entries / (bigWarm / 1000);
       const bigBaseRps = big.entries / (bigBase / 1000);
@@ -1002,14 +1032,24 @@ async function runEngine(engine: Engine, tmp: string): Promise<{ engine: Engine;
           values: { rowsPerSecond: bigRps, ms: bigWarm, baselineRowsPerSecond: bigBaseRps, baselineMs: bigBase, ratio: bigRps / bigBaseRps, firstMs: big.coldMs, inProcessMs: big.inProcessMs },
         },
         {
+          key: "big_snapshot_peak_memory_first",
+          scenario: `Snapshot of ${fmt(big.entries)}, peak server RSS, first download (writes the file)`,
+          figure: `${fmt(big.coldPeak / MB)} MB (idle ${fmt(big.idleRss / MB)} MB)`,
+          baseline: `at ${fmt(snap.entries)}: ${fmt(snap.coldPeak / MB)} MB`,
+          ratio: `${big.coldPeak - snap.coldPeak >= 0 ? "+" : ""}${fmt((big.coldPeak - snap.coldPeak) / MB)} MB`,
+          goal: `≤ ${GOALS.peakMb} MB, ≤ at 1M`,
+          met: big.coldPeak <= GOALS.peakMb * MB && big.coldPeak <= snap.coldPeak + 5 * MB ? "yes" : "no",
+          values: { peakMb: big.coldPeak / MB, at1MMb: snap.coldPeak / MB, idleMb: big.idleRss / MB },
+        },
+        {
           key: "big_snapshot_peak_memory",
-          scenario: `Snapshot of ${fmt(big.entries)}, peak server RSS (full speed)`,
+          scenario: `Snapshot of ${fmt(big.entries)}, peak server RSS, from the file (full speed)`,
           figure: `${fmt(bigPeak / MB)} MB`,
           baseline: `at ${fmt(snap.entries)}: ${fmt(peak / MB)} MB`,
           ratio: `${bigPeak - peak >= 0 ? "+" : ""}${fmt((bigPeak - peak) / MB)} MB`,
           goal: `≤ ${GOALS.peakMb} MB, ≤ at 1M`,
           met: bigPeak <= GOALS.peakMb * MB && bigPeak <= peak + 5 * MB ? "yes" : "no",
-          values: { peakMb: bigPeak / MB, at1MMb: peak / MB, idleMb: big.idleRss / MB },
+          values: { peakMb: bigPeak / MB, at1MMb: peak / MB, beforeMb: big.warmBefore / MB },
         },
         {
           key: "big_snapshot_peak_memory_stalled",
