@@ -535,7 +535,7 @@ async function measureSnapshot(s: Setup, port: number, pid: number, list: HashLi
   // The server's keyset pages, read in this process through Kysely (no formatting, no HTTP).
   const t0 = performance.now();
   let rows = 0;
-  for await (const page of snapshotPages(s.db, list.id, list.lastSeq, null)) rows += page.length;
+  for await (const page of snapshotPages(s.db, list.id, list.lastSeq, null)) rows += page.rows.length;
   const inProcessMs = performance.now() - t0;
   if (rows !== list.liveCount) throw new Error(`snapshotPages gave ${rows} rows, not ${list.liveCount}.`);
   return {

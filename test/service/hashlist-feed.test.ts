@@ -33,7 +33,7 @@ async function newList(slug = "industry") {
 
 async function snapshotSet(listId: number, seq: number): Promise<Set<string>> {
   const out = new Set<string>();
-  for await (const page of snapshotPages(ctx.db, listId, seq, null)) for (const r of page) out.add(`${r.algorithm},${bytesToHex(r.value)}`);
+  for await (const page of snapshotPages(ctx.db, listId, seq, null)) for (const r of page.rows) out.add(`${page.algorithm},${r.hex}`);
   return out;
 }
 

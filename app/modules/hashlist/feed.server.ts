@@ -30,29 +30,35 @@ export const liveAt = (seq: number) => sql<SqlBool>`coalesce(removed_seq, 922337
 /** Lets other requests run between pages: better-sqlite3 answers synchronously (docs/benchmarks.md). */
 export const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 
+/** An entry of a snapshot: its value as lower-case hex, as the database gives it (no bytes to convert). */
 export interface SnapshotRow {
-  algorithm: Algorithm;
-  value: Uint8Array;
+  hex: string;
   quality: number | null;
   category: string;
 }
 
+/** A page of a snapshot: entries of one algorithm, in value order. */
+export interface SnapshotPage {
+  algorithm: Algorithm;
+  rows: SnapshotRow[];
+}
+
 /**
- * The entries of a list as of a checkpoint, in snapshot order, page by page. The next page is asked for
- * as soon as the current one is known (its last value is the next page's key), so that on MariaDB the
- * database reads it while the caller formats and writes this one.
+ * The entries of a list as of a checkpoint, in snapshot order, page by page. The values come as hex from
+ * the database: no per-entry buffers for the garbage collector, no conversion here. The next page is
+ * asked for as soon as the current one is known (its last value is the next page's key), so that on
+ * MariaDB the database reads it while the caller formats and writes this one.
  */
-export async function* snapshotPages(db: Db, listId: number, seq: number, algorithm: Algorithm | null): AsyncGenerator<SnapshotRow[]> {
-  type Page = Promise<{ value: Uint8Array; quality: number | null; category: string }[]>;
-  const page = (code: number, after: Uint8Array | null): Page => {
+export async function* snapshotPages(db: Db, listId: number, seq: number, algorithm: Algorithm | null): AsyncGenerator<SnapshotPage> {
+  const page = (code: number, after: string | null): Promise<SnapshotRow[]> => {
     let q = db
       .selectFrom("hash_entry")
-      .select(["value", "quality", "category"])
+      .select([sql<string>`lower(hex(value))`.as("hex"), "quality", "category"])
       .where("list_id", "=", listId)
       .where("algorithm", "=", code)
       .where("added_seq", "<=", seq)
       .where(liveAt(seq));
-    if (after) q = q.where("value", ">", after);
+    if (after) q = q.where("value", ">", Buffer.from(after, "hex"));
     const rows = q.orderBy("value").limit(PAGE).execute();
     // Awaited below; if the caller stops early, its failure must not go unhandled.
     rows.catch(() => undefined);
@@ -60,18 +66,51 @@ export async function* snapshotPages(db: Db, listId: number, seq: number, algori
   };
   for (const alg of algorithm ? [algorithm] : SNAPSHOT_ALGORITHMS) {
     const code = ALGORITHM_CODE[alg];
-    let next: Page | null = page(code, null);
+    let next: Promise<SnapshotRow[]> | null = page(code, null);
     while (next) {
-      const rows: Awaited<Page> = await next;
-      next = rows.length === PAGE ? page(code, rows[rows.length - 1]!.value) : null;
-      if (rows.length) yield rows.map((r) => ({ algorithm: alg, value: r.value, quality: r.quality === null ? null : Number(r.quality), category: r.category }));
+      const rows: SnapshotRow[] = await next;
+      next = rows.length === PAGE ? page(code, rows[rows.length - 1]!.hex) : null;
+      if (rows.length) yield { algorithm: alg, rows };
       await yieldToEventLoop();
     }
   }
 }
 
+/**
+ * Lines of ASCII text gathered in one buffer, reused from page to page. A page's lines joined into one
+ * string (hundreds of kilobytes) would go straight to V8's large-object space, and a million-entry
+ * snapshot would leave ~150 MB of them for the next full collection (docs/benchmarks.md).
+ */
+export class LineBuffer {
+  private buffer = Buffer.allocUnsafe(512 * 1024);
+  private length = 0;
+
+  add(line: string) {
+    if (this.length + line.length > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + line.length));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(line, this.length, "latin1");
+  }
+
+  /** The lines so far (valid until the next `add` after `clear`). */
+  take(): Buffer {
+    const view = this.buffer.subarray(0, this.length);
+    this.length = 0;
+    return view;
+  }
+}
+
 /** The line the checksum is computed over: `algorithm,value` (the first two CSV columns). */
-export const canonicalLine = (r: SnapshotRow) => `${r.algorithm},${valueToText(r.algorithm, r.value)}\n`;
+export const canonicalLine = (algorithm: Algorithm, r: SnapshotRow) => `${algorithm},${r.hex}\n`;
+
+/** A snapshot line in the format (CSV without its header). */
+export function formatLine(algorithm: Algorithm, r: SnapshotRow, format: SnapshotFormat): string {
+  return format === "csv"
+    ? `${algorithm},${r.hex},${r.quality ?? ""},${r.category}\n`
+    : `{"algorithm":"${algorithm}","value":"${r.hex}","quality":${r.quality ?? "null"},"category":"${r.category}"}\n`;
+}
 
 /**
  * The SHA-256 over the canonical lines of the snapshot as of `seq`, in snapshot order, and the number of
@@ -83,9 +122,11 @@ export async function snapshotChecksum(db: Db, listId: number, seq: number, algo
   if (known) return known;
   const hash = crypto.createHash("sha256");
   let entries = 0;
+  const lines = new LineBuffer();
   for await (const page of snapshotPages(db, listId, seq, algorithm)) {
-    hash.update(page.map(canonicalLine).join(""));
-    entries += page.length;
+    for (const r of page.rows) lines.add(canonicalLine(page.algorithm, r));
+    hash.update(lines.take());
+    entries += page.rows.length;
   }
   const computed = { sha256: hash.digest("hex"), entries };
   await rememberChecksum(db, listId, seq, algorithm, computed);
@@ -133,21 +174,6 @@ export async function rememberChecksum(db: Db, listId: number, seq: number, algo
 export type SnapshotFormat = "csv" | "jsonl";
 
 export const CSV_HEADER = "algorithm,value,quality,category\n";
-
-/**
- * A page of the snapshot as the lines of the format (CSV without its header) and as the canonical lines
- * of the checksum, in one pass (a snapshot file is written and its checksum computed together).
- */
-export function formatPage(rows: SnapshotRow[], format: SnapshotFormat): { text: string; canonical: string } {
-  let text = "";
-  let canonical = "";
-  for (const r of rows) {
-    const hex = valueToText(r.algorithm, r.value);
-    canonical += `${r.algorithm},${hex}\n`;
-    text += format === "csv" ? `${r.algorithm},${hex},${r.quality ?? ""},${r.category}\n` : `{"algorithm":"${r.algorithm}","value":"${hex}","quality":${r.quality ?? "null"},"category":"${r.category}"}\n`;
-  }
-  return { text, canonical };
-}
 
 export interface Change {
   seq: number;

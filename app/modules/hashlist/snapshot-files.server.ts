@@ -4,7 +4,7 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Db } from "#db/dialect";
-import { CSV_HEADER, formatPage, knownChecksum, rememberChecksum, snapshotPages, type SnapshotChecksum, type SnapshotFormat } from "./feed.server";
+import { canonicalLine, CSV_HEADER, formatLine, knownChecksum, LineBuffer, rememberChecksum, snapshotPages, type SnapshotChecksum, type SnapshotFormat } from "./feed.server";
 import type { Algorithm } from "./values";
 
 export interface SnapshotFile extends SnapshotChecksum {
@@ -70,22 +70,23 @@ export class SnapshotFiles {
     let entries = 0;
     let bytes = 0;
     const file = await fsp.open(temporary, "wx", 0o600);
-    // One buffer, reused for every page: fresh ones would leave tens of megabytes to the garbage collector.
-    let buffer = Buffer.allocUnsafe(1024 * 1024);
-    const put = async (text: string) => {
-      const length = Buffer.byteLength(text);
-      if (length > buffer.length) buffer = Buffer.allocUnsafe(length);
-      buffer.write(text, 0, "utf8");
-      await file.write(buffer, 0, length);
-      bytes += length;
+    // Two buffers, reused for every page (see LineBuffer): the page's lines and the checksum's.
+    const text = new LineBuffer();
+    const canonical = new LineBuffer();
+    const put = async (chunk: Buffer) => {
+      await file.write(chunk);
+      bytes += chunk.length;
     };
     try {
-      if (format === "csv") await put(CSV_HEADER);
+      if (format === "csv") await put(Buffer.from(CSV_HEADER));
       for await (const page of snapshotPages(db, listId, seq, algorithm)) {
-        const { text, canonical } = formatPage(page, format);
-        hash.update(canonical);
-        entries += page.length;
-        await put(text);
+        for (const r of page.rows) {
+          text.add(formatLine(page.algorithm, r, format));
+          canonical.add(canonicalLine(page.algorithm, r));
+        }
+        hash.update(canonical.take());
+        entries += page.rows.length;
+        await put(text.take());
       }
     } catch (error) {
       await file.close();
