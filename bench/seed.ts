@@ -153,6 +153,11 @@ export async function seedBench(db: Db, options: { organisations: number; passwo
     api_key_list: [],
     api_key_usage: [],
     api_access_log: [],
+    collab_action: [],
+    collab_revision: [],
+    collab_target: [],
+    collab_file: [],
+    collab_comment: [],
   };
 
   const user = (email: string, name: string, createdAt: number, extra: Partial<Insertable<Database["user"]>> = {}) => {

@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import * as m0001 from "./0001_foundation";
 import * as m0002 from "./0002_assessments";
 import * as m0003 from "./0003_hashlist";
+import * as m0005 from "./0005_collaboration";
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so that the bundled server
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_assessments": m0002,
   "0003_hashlist": m0003,
+  "0005_collaboration": m0005,
 };

@@ -1059,6 +1059,14 @@ export const en: Translation = {
     evidence_too_large: "The file is too large (5 MB at most).",
     evidence_type: "That type of file is not allowed. Upload a PDF, PNG, JPEG, WebP, or an Office or OpenDocument file.",
     cannot_disable_self: "You cannot disable your own account.",
+    collab_dates_order: "The end date cannot be before the start date.",
+    collab_figure_not_for_type: "That figure does not belong to this kind of action. Leave the field empty or choose another type.",
+    collab_currency_required: "Choose the amount's currency.",
+    collab_target_unknown: "What you chose is not in the organisation's improvement plan or self-assessment.",
+    collab_wrong_state: "That cannot be done in the action's current state.",
+    collab_not_done: "Only an action that is done can be confirmed. Set its status to Done first.",
+    collab_comment_required: "Say what needs to change.",
+    collab_too_many_files: "At most {{max}} files per action.",
   },
   mail: {
     greeting: "Hello!",
@@ -1147,6 +1155,31 @@ export const en: Translation = {
       subject: "Your password has been changed",
       body: "Hello {{name}}, the password of your Partnerportalen account has just been changed.\n\nWas it not you? Choose a new password through \"Forgot your password\" at once and contact us.",
       action: "Go to the portal",
+    },
+    collab_confirmation_requested: {
+      subject: "{{organisation}} asks for a collaborative action to be confirmed",
+      body: "Hello {{name}}, {{organisation}} asks {{brand}} to confirm the collaborative action \"{{title}}\".",
+      action: "Review the action",
+    },
+    collab_confirmed: {
+      subject: "The collaborative action \"{{title}}\" is confirmed",
+      body: "Hello {{name}}, {{brand}} has confirmed the collaborative action \"{{title}}\" of {{organisation}}. It now counts in your reporting.",
+      action: "View the action",
+    },
+    collab_changes_requested: {
+      subject: "The collaborative action \"{{title}}\" needs changes",
+      body: "Hello {{name}}, {{brand}} asks {{organisation}} to change the collaborative action \"{{title}}\" before it can be confirmed.\n\nComment: {{comment}}",
+      action: "View the comment",
+    },
+    collab_commented: {
+      subject: "New comment on \"{{title}}\"",
+      body: "Hello {{name}}, {{brand}} has commented on the collaborative action \"{{title}}\" of {{organisation}}.\n\n{{comment}}",
+      action: "View the action",
+    },
+    collab_recorded_on_behalf: {
+      subject: "{{brand}} has recorded a collaborative action for {{organisation}}",
+      body: "Hello {{name}}, {{brand}} has recorded the collaborative action \"{{title}}\" for {{organisation}}. Check the details and add to them where needed.",
+      action: "View the action",
     },
   },
 };

@@ -1060,6 +1060,14 @@ export const sv = {
     evidence_too_large: "Filen är för stor (högst 5 MB).",
     evidence_type: "Filtypen tillåts inte. Ladda upp PDF, PNG, JPEG, WebP eller ett Office- eller OpenDocument-dokument.",
     cannot_disable_self: "Du kan inte inaktivera ditt eget konto.",
+    collab_dates_order: "Slutdatumet kan inte vara före startdatumet.",
+    collab_figure_not_for_type: "Den siffran hör inte till den här typen av aktivitet. Lämna fältet tomt eller välj en annan typ.",
+    collab_currency_required: "Välj valuta för beloppet.",
+    collab_target_unknown: "Det valda finns inte i organisationens handlingsplan eller självskattning.",
+    collab_wrong_state: "Det går inte att göra det i aktivitetens nuvarande läge.",
+    collab_not_done: "Bara en genomförd aktivitet kan bekräftas. Sätt status till Genomförd först.",
+    collab_comment_required: "Skriv vad som behöver ändras.",
+    collab_too_many_files: "Högst {{max}} filer per aktivitet.",
   },
   mail: {
     greeting: "Hej!",
@@ -1148,6 +1156,31 @@ export const sv = {
       subject: "Ditt lösenord är bytt",
       body: "Hej {{name}}, lösenordet till ditt konto i Partnerportalen har just bytts.\n\nVar det inte du? Välj ett nytt lösenord via ”Glömt lösenordet” direkt och kontakta oss.",
       action: "Till portalen",
+    },
+    collab_confirmation_requested: {
+      subject: "{{organisation}} ber om bekräftelse av en samverkansaktivitet",
+      body: "Hej {{name}}, {{organisation}} ber {{brand}} bekräfta samverkansaktiviteten ”{{title}}”.",
+      action: "Granska aktiviteten",
+    },
+    collab_confirmed: {
+      subject: "Samverkansaktiviteten ”{{title}}” är bekräftad",
+      body: "Hej {{name}}, {{brand}} har bekräftat samverkansaktiviteten ”{{title}}” för {{organisation}}. Den räknas nu med i er rapportering.",
+      action: "Visa aktiviteten",
+    },
+    collab_changes_requested: {
+      subject: "Samverkansaktiviteten ”{{title}}” behöver ändras",
+      body: "Hej {{name}}, {{brand}} ber {{organisation}} ändra samverkansaktiviteten ”{{title}}” innan den kan bekräftas.\n\nKommentar: {{comment}}",
+      action: "Visa kommentaren",
+    },
+    collab_commented: {
+      subject: "Ny kommentar om ”{{title}}”",
+      body: "Hej {{name}}, {{brand}} har kommenterat samverkansaktiviteten ”{{title}}” för {{organisation}}.\n\n{{comment}}",
+      action: "Visa aktiviteten",
+    },
+    collab_recorded_on_behalf: {
+      subject: "{{brand}} har registrerat en samverkansaktivitet för {{organisation}}",
+      body: "Hej {{name}}, {{brand}} har registrerat samverkansaktiviteten ”{{title}}” för {{organisation}}. Kontrollera uppgifterna och komplettera dem vid behov.",
+      action: "Visa aktiviteten",
     },
   },
 };
