@@ -11,13 +11,13 @@ import {
   listConfirmationQueue,
   requestConfirmation,
   updateAction,
-  type ActionContent,
 } from "~/modules/collaboration/collaboration.server";
 import { addActionFile, getActionFile, removeActionFile } from "~/modules/collaboration/files.server";
 import { actionsCsv, collabOverview } from "~/modules/collaboration/overview.server";
 import { actionFields, toContent } from "~/modules/collaboration/schema";
 import { AppError } from "~/utils/errors";
 import { useTestDb } from "../support/db";
+import { training } from "../support/collaboration";
 import { auditActions, createCompany, createUser, outbox } from "../support/factories";
 import { dbSnapshot, changedTables } from "../support/personas";
 
@@ -28,25 +28,6 @@ async function expectCode(promise: Promise<unknown>, code: string) {
 }
 
 const actorFor = (u: { id: string; email: string }): Actor => ({ ...systemActor(), userId: u.id, label: u.email, ip: "198.51.100.4" });
-
-export const training = (over: Partial<ActionContent> = {}): ActionContent => ({
-  type: "training",
-  title: "Utbildning för kundtjänst",
-  startsOn: "2026-03-02",
-  endsOn: "2026-03-03",
-  description: "Två halvdagar om att känna igen och rapportera misstänkt övergreppsmaterial.",
-  peopleCompany: "Kundtjänstens 40 medarbetare",
-  peopleNgo: "Två utbildare",
-  peopleTrained: 38,
-  reach: null,
-  amount: null,
-  currency: null,
-  reportsHandled: null,
-  itemsTakenDown: null,
-  status: "planned",
-  links: ["https://example.org/program"],
-  ...over,
-});
 
 const PDF = new TextEncoder().encode("%PDF-1.4 a small programme");
 

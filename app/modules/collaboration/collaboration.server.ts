@@ -289,7 +289,8 @@ export async function createAction(db: Db, actor: Actor, organisationId: string,
   });
 }
 
-async function loadRow(db: Db, actionId: string, organisationId: string | null) {
+/** One action (no thread or history); another organisation's is "not found". Staff pass null. */
+export async function loadAction(db: Db, actionId: string, organisationId: string | null) {
   let q = db
     .selectFrom("collab_action as a")
     .innerJoin("organisation as o", "o.id", "a.organisation_id")
@@ -316,7 +317,7 @@ async function targetsOf(db: Db, actionId: string): Promise<TargetRef[]> {
 export async function updateAction(db: Db, actor: Actor, organisationId: string, actionId: string, content: ActionContent, targets: TargetRef[], baseRevision: number) {
   checkContent(content);
   const org = await activeOrganisation(db, organisationId);
-  const current = await loadRow(db, actionId, organisationId);
+  const current = await loadAction(db, actionId, organisationId);
   const targetRows = await checkTargets(db, organisationId, targets);
   const before: RevisionContent = { ...contentOf(columnsAsRow(current)), targets: await targetsOf(db, actionId) };
   const after: RevisionContent = { ...content, currency: content.amount === null ? null : content.currency, targets: targetRows.map((t) => `${t.kind}:${t.target_id}`).sort() };
@@ -394,7 +395,7 @@ async function moveConfirmation(trx: Db, action: ActionRecord, from: CollabConfi
 /** The company asks the NGO to confirm a done action (the revision it saw). Staff are told by e-mail. */
 export async function requestConfirmation(db: Db, actor: Actor, organisationId: string, actionId: string, revision: number) {
   const org = await activeOrganisation(db, organisationId);
-  const action = await loadRow(db, actionId, organisationId);
+  const action = await loadAction(db, actionId, organisationId);
   if (action.status !== "done") throw new AppError("collab_not_done", 400);
   await db.transaction().execute(async (trx) => {
     await moveConfirmation(trx, action, ["none", "changes_requested"], revision, { confirmation: "requested", requested_at: Date.now() });
@@ -405,7 +406,7 @@ export async function requestConfirmation(db: Db, actor: Actor, organisationId: 
 
 /** NGO staff confirm the revision they saw; the company is told. */
 export async function confirmAction(db: Db, actor: Actor, actionId: string, revision: number, body?: string) {
-  const action = await loadRow(db, actionId, null);
+  const action = await loadAction(db, actionId, null);
   await db.transaction().execute(async (trx) => {
     const now = Date.now();
     await moveConfirmation(trx, action, ["requested"], revision, { confirmation: "confirmed", confirmed_revision: revision, confirmed_at: now, confirmed_by: actor.userId });
@@ -418,7 +419,7 @@ export async function confirmAction(db: Db, actor: Actor, actionId: string, revi
 /** NGO staff ask for changes, saying what (a comment is required); the company is told. */
 export async function askForChanges(db: Db, actor: Actor, actionId: string, revision: number, body: string) {
   if (!body.trim()) throw new AppError("collab_comment_required", 400, { fieldErrors: { body: "collab_comment_required" } });
-  const action = await loadRow(db, actionId, null);
+  const action = await loadAction(db, actionId, null);
   await db.transaction().execute(async (trx) => {
     await moveConfirmation(trx, action, ["requested"], revision, { confirmation: "changes_requested" });
     await trx.insertInto("collab_comment").values({ id: newId(), action_id: actionId, kind: "changes_requested", author_user_id: actor.userId, by_staff: 1, body: body.trim(), created_at: Date.now() }).execute();
@@ -433,7 +434,7 @@ export async function askForChanges(db: Db, actor: Actor, actionId: string, revi
  */
 export async function addActionComment(db: Db, actor: Actor, organisationId: string | null, actionId: string, body: string) {
   if (organisationId !== null) await activeOrganisation(db, organisationId);
-  const action = await loadRow(db, actionId, organisationId);
+  const action = await loadAction(db, actionId, organisationId);
   const byStaff = organisationId === null;
   await db.transaction().execute(async (trx) => {
     await trx.insertInto("collab_comment").values({ id: newId(), action_id: actionId, kind: "comment", author_user_id: actor.userId, by_staff: byStaff ? 1 : 0, body: body.trim(), created_at: Date.now() }).execute();
@@ -489,7 +490,7 @@ export interface ActionDetail {
 
 /** One action with its targets, files, comment thread and history. Staff pass null as organisation. */
 export async function getAction(db: Db, actionId: string, organisationId: string | null): Promise<ActionDetail> {
-  const action = await loadRow(db, actionId, organisationId);
+  const action = await loadAction(db, actionId, organisationId);
   const [targets, files, comments, revisions] = await Promise.all([
     targetsOf(db, actionId),
     db.selectFrom("collab_file").select(["id", "file_name", "mime", "size", "sha256", "created_at"]).where("action_id", "=", actionId).orderBy("created_at").orderBy("id").execute(),
@@ -596,4 +597,13 @@ export async function targetChoices(db: Db, organisationId: string, language: La
     for (const g of gaps) choices.push({ value: `assessment_gap:${latest.id}:${g.question.id}`, label: g.question.text[language], kind: "assessment_gap" });
   }
   return choices;
+}
+
+/** The years that have actions (one organisation's, or all for staff), newest first, with this year. */
+export async function actionYears(db: Db, organisationId: string | null) {
+  let q = db.selectFrom("collab_action").select("year").distinct();
+  if (organisationId !== null) q = q.where("organisation_id", "=", organisationId);
+  const years = new Set((await q.execute()).map((r) => Number(r.year)));
+  years.add(new Date().getUTCFullYear());
+  return [...years].sort((a, b) => b - a);
 }

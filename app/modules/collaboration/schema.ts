@@ -95,3 +95,9 @@ export type ListFilter = z.infer<typeof listFilterSchema>;
 export function parseListFilter(url: URL): ListFilter {
   return listFilterSchema.parse(Object.fromEntries(url.searchParams));
 }
+
+/** The year a page asks for (?year=YYYY), this year when it asks for none or nonsense. */
+export function yearParam(url: URL): number {
+  const asked = Number(url.searchParams.get("year"));
+  return Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : new Date().getUTCFullYear();
+}
