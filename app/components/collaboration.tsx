@@ -317,17 +317,17 @@ export function ActionFacts({ detail, targetLabels }: { detail: Detail; targetLa
         )}
       </dd>
       <dt>{t("collab.description")}</dt>
-      <dd style={{ whiteSpace: "pre-wrap" }}>{a.description}</dd>
+      <dd className="prewrap">{a.description}</dd>
       {a.peopleCompany && (
         <>
           <dt>{t("collab.peopleCompany")}</dt>
-          <dd style={{ whiteSpace: "pre-wrap" }}>{a.peopleCompany}</dd>
+          <dd className="prewrap">{a.peopleCompany}</dd>
         </>
       )}
       {a.peopleNgo && (
         <>
           <dt>{t("collab.peopleNgo")}</dt>
-          <dd style={{ whiteSpace: "pre-wrap" }}>{a.peopleNgo}</dd>
+          <dd className="prewrap">{a.peopleNgo}</dd>
         </>
       )}
       {FIGURES.filter((f) => a[f] !== null).map((f) => (
@@ -415,7 +415,7 @@ export function CommentThread({ comments, canComment, error }: { comments: Detai
             {c.authorName ?? "–"} ({c.byStaff ? t("collab.ngo") : t("collab.company")}) · {formatDateTime(c.createdAt, i18n.language)}
             {c.kind !== "comment" && <> · {t(`collabCommentKind.${c.kind}`)}</>}
           </p>
-          {c.body && <p style={{ whiteSpace: "pre-wrap" }}>{c.body}</p>}
+          {c.body && <p className="prewrap">{c.body}</p>}
         </div>
       ))}
       {canComment && (
