@@ -31,7 +31,7 @@ export interface SeedResult {
 }
 
 /** mulberry32: a small, fast, seedable PRNG (the data is the same on every run). */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -104,7 +104,7 @@ const randomHex = () => crypto.randomBytes(32).toString("hex");
 type Rows = { [T in keyof Database]: Insertable<Database[T]>[] };
 
 /** Inserts rows in batches small enough for SQLite's bound-parameter limit (and MySQL's packet size). */
-async function insertBatched<T extends keyof Database>(db: Db, table: T, rows: Insertable<Database[T]>[]) {
+export async function insertBatched<T extends keyof Database>(db: Db, table: T, rows: Insertable<Database[T]>[]) {
   if (!rows.length) return;
   const columns = Object.keys(rows[0]!).length;
   const size = Math.max(1, Math.floor(4_000 / columns));

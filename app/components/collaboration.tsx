@@ -1,5 +1,5 @@
 import { Form, Link } from "@remix-run/react";
-import { Fragment } from "react";
+import { Fragment, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
 import { CheckboxGroup, Field, FormAlert, InputField, SelectField, useAppForm, useHydrated } from "~/components/forms";
@@ -176,6 +176,23 @@ function Period({ startsOn, endsOn }: { startsOn: string; endsOn: string | null 
       )}
     </>
   );
+}
+
+/** Only what a list shows: the page's data stays small (it is sent again for hydration). */
+export function listed(a: ListedAction): ListedAction {
+  return {
+    id: a.id,
+    organisationName: a.organisationName,
+    type: a.type,
+    title: a.title,
+    startsOn: a.startsOn,
+    endsOn: a.endsOn,
+    status: a.status,
+    confirmation: a.confirmation,
+    onBehalf: a.onBehalf,
+    peopleTrained: a.peopleTrained,
+    reach: a.reach,
+  };
 }
 
 /** A list of actions as a timeline (newest first); `base` is where an action's page is. */
@@ -431,6 +448,51 @@ export function CommentThread({ comments, canComment, error }: { comments: Detai
           </div>
         </Form>
       )}
+    </>
+  );
+}
+
+/**
+ * An action's page below its decisions: the facts, the files (`upload` adds a form to that section),
+ * the comment thread and the history of changes. The company's and the NGO's pages both use it.
+ */
+export function ActionSections({
+  detail,
+  base,
+  targetLabels,
+  canChange,
+  canComment,
+  commentError,
+  upload,
+}: {
+  detail: Detail;
+  base: string;
+  targetLabels: Record<string, string>;
+  canChange: boolean;
+  canComment: boolean;
+  commentError?: string;
+  upload?: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <section aria-labelledby="facts" className="panel">
+        <h2 id="facts">{t("collab.facts")}</h2>
+        <ActionFacts detail={detail} targetLabels={targetLabels} />
+      </section>
+      <section aria-labelledby="files-heading" id="files">
+        <h2 id="files-heading">{t("collab.files")}</h2>
+        <ActionFiles files={detail.files} base={base} removable={canChange} />
+        {upload}
+      </section>
+      <section aria-labelledby="comments-heading" id="comments">
+        <h2 id="comments-heading">{t("collab.comments")}</h2>
+        <CommentThread comments={detail.comments} canComment={canComment} error={commentError} />
+      </section>
+      <section aria-labelledby="history-heading">
+        <h2 id="history-heading">{t("collab.history")}</h2>
+        <RevisionHistory revisions={detail.revisions} />
+      </section>
     </>
   );
 }

@@ -8,14 +8,7 @@ import type { Actor } from "~/modules/audit/audit.server";
 import { addActionComment, askForChanges, confirmAction, createAction, requestConfirmation, updateAction, type ActionContent } from "~/modules/collaboration/collaboration.server";
 import { addActionFile } from "~/modules/collaboration/files.server";
 import type { ActionType } from "~/modules/collaboration/types";
-
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { random } from "./demo-assessments";
 
 const TEMPLATES: { type: ActionType; title: string; description: string; ngo: string; company: string; figures: (r: () => number) => Partial<ActionContent> }[] = [
   {

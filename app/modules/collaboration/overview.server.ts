@@ -7,7 +7,7 @@ import type { Db } from "#db/dialect";
 import { INDUSTRIES, type Industry } from "~/modules/organisations/schema";
 import { toCsv } from "~/utils/csv";
 import { allActions, type ActionFilter, type ActionRecord } from "./collaboration.server";
-import { ACTION_TYPES, type ActionType } from "./types";
+import { ACTION_TYPES } from "./types";
 
 export interface OverviewRow {
   actions: number;
@@ -16,55 +16,53 @@ export interface OverviewRow {
   reach: number;
 }
 
-const sums = {
-  actions: sql<number>`count(*)`,
-  confirmed: sql<number>`sum(case when a.confirmation = 'confirmed' then 1 else 0 end)`,
-  peopleTrained: sql<number>`coalesce(sum(a.people_trained), 0)`,
-  reach: sql<number>`coalesce(sum(a.reach), 0)`,
+const empty = (): OverviewRow => ({ actions: 0, confirmed: 0, peopleTrained: 0, reach: 0 });
+const add = (into: OverviewRow, r: OverviewRow) => {
+  into.actions += r.actions;
+  into.confirmed += r.confirmed;
+  into.peopleTrained += r.peopleTrained;
+  into.reach += r.reach;
 };
 
-const figures = (r: { actions: unknown; confirmed: unknown; peopleTrained: unknown; reach: unknown }): OverviewRow => ({
-  actions: Number(r.actions),
-  confirmed: Number(r.confirmed ?? 0),
-  peopleTrained: Number(r.peopleTrained),
-  reach: Number(r.reach),
-});
-
+/**
+ * A year's actions per type and per industry. Two passes over the year's part of
+ * collab_action_year_idx (it covers every column summed): one grouped by type, one by organisation
+ * (in the index's order); the industries are added up here from the organisations' own rows.
+ */
 export async function collabOverview(db: Db, year: number) {
+  const sums = [
+    sql<number>`count(*)`.as("actions"),
+    sql<number>`sum(case when a.confirmation = 'confirmed' then 1 else 0 end)`.as("confirmed"),
+    sql<number>`coalesce(sum(a.people_trained), 0)`.as("peopleTrained"),
+    sql<number>`coalesce(sum(a.reach), 0)`.as("reach"),
+  ] as const;
   const base = db.selectFrom("collab_action as a").where("a.year", "=", year).where("a.status", "!=", "cancelled");
-  const [types, industries] = await Promise.all([
-    base
-      .select(["a.type", sums.actions.as("actions"), sums.confirmed.as("confirmed"), sums.peopleTrained.as("peopleTrained"), sums.reach.as("reach")])
-      .groupBy("a.type")
-      .execute(),
-    base
-      .innerJoin("organisation as o", "o.id", "a.organisation_id")
-      .select([
-        "o.industry",
-        sql<number>`count(distinct a.organisation_id)`.as("companies"),
-        sums.actions.as("actions"),
-        sums.confirmed.as("confirmed"),
-        sums.peopleTrained.as("peopleTrained"),
-        sums.reach.as("reach"),
-      ])
-      .groupBy("o.industry")
-      .execute(),
+  const [types, perOrganisation, organisations] = await Promise.all([
+    base.select(["a.type", ...sums]).groupBy("a.type").execute(),
+    base.select(["a.organisation_id", ...sums]).groupBy("a.organisation_id").execute(),
+    db.selectFrom("organisation").select(["id", "industry"]).execute(),
   ]);
+  const figures = (r: { actions: unknown; confirmed: unknown; peopleTrained: unknown; reach: unknown }): OverviewRow => ({
+    actions: Number(r.actions),
+    confirmed: Number(r.confirmed ?? 0),
+    peopleTrained: Number(r.peopleTrained),
+    reach: Number(r.reach),
+  });
+  const industryOf = new Map(organisations.map((o) => [o.id, o.industry as Industry]));
+  const industries = new Map<Industry, OverviewRow & { companies: number }>(INDUSTRIES.map((i) => [i, { ...empty(), companies: 0 }]));
+  for (const o of perOrganisation) {
+    const industry = industries.get(industryOf.get(o.organisation_id)!);
+    if (!industry) continue;
+    add(industry, figures(o));
+    industry.companies += 1;
+  }
   const byType = ACTION_TYPES.map((type) => {
     const row = types.find((t) => t.type === type);
-    return { type, ...(row ? figures(row) : { actions: 0, confirmed: 0, peopleTrained: 0, reach: 0 }) };
+    return { type, ...(row ? figures(row) : empty()) };
   });
-  const byIndustry = INDUSTRIES.map((industry) => {
-    const row = industries.find((i) => i.industry === industry);
-    return { industry, companies: row ? Number(row.companies) : 0, ...(row ? figures(row) : { actions: 0, confirmed: 0, peopleTrained: 0, reach: 0 }) };
-  });
-  const totals = byType.reduce((t, r) => ({ actions: t.actions + r.actions, confirmed: t.confirmed + r.confirmed, peopleTrained: t.peopleTrained + r.peopleTrained, reach: t.reach + r.reach }), {
-    actions: 0,
-    confirmed: 0,
-    peopleTrained: 0,
-    reach: 0,
-  });
-  return { year, byType: byType as ({ type: ActionType } & OverviewRow)[], byIndustry: byIndustry as ({ industry: Industry; companies: number } & OverviewRow)[], totals };
+  const totals = empty();
+  for (const r of byType) add(totals, r);
+  return { year, byType, byIndustry: INDUSTRIES.map((industry) => ({ industry, ...industries.get(industry)! })), totals };
 }
 
 export type CollabOverview = Awaited<ReturnType<typeof collabOverview>>;

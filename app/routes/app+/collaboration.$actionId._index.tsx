@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ActionFacts, ActionFiles, CommentThread, ConfirmationBadge, RevisionHistory } from "~/components/collaboration";
+import { ActionSections, ConfirmationBadge } from "~/components/collaboration";
 import { asReply, Field, FormAlert, Notice } from "~/components/forms";
 import { MAX_EVIDENCE_BYTES, readUpload } from "~/modules/assessments/evidence.server";
 import { actorOf, requireOrg } from "~/modules/auth/guards.server";
@@ -92,35 +92,29 @@ export default function ActionPage() {
         </div>
       )}
       {canManage && a.status !== "done" && a.confirmation !== "confirmed" && <p className="muted small">{t("collab.requestWhenDone")}</p>}
-      <section aria-labelledby="facts" className="panel">
-        <h2 id="facts">{t("collab.facts")}</h2>
-        <ActionFacts detail={detail} targetLabels={targetLabels} />
-      </section>
-      <section aria-labelledby="files-heading" id="files">
-        <h2 id="files-heading">{t("collab.files")}</h2>
-        <ActionFiles files={detail.files} base={base} removable={canManage} />
-        {canManage && (
-          <Form method="post" encType="multipart/form-data" className="stack">
-            <input type="hidden" name="intent" value="file" />
-            <Field label={t("collab.file")} hint={t("evidence.fileHint", { mb: maxMb })} error={reply?.fieldErrors?.file}>
-              {(aria) => <input {...aria} type="file" name="file" accept=".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt,.ods,.odp,.doc,.xls,.ppt" required />}
-            </Field>
-            <div className="actions">
-              <button type="submit" className="secondary">
-                {t("collab.upload")}
-              </button>
-            </div>
-          </Form>
-        )}
-      </section>
-      <section aria-labelledby="comments-heading" id="comments">
-        <h2 id="comments-heading">{t("collab.comments")}</h2>
-        <CommentThread comments={detail.comments} canComment={canManage} error={reply?.fieldErrors?.body} />
-      </section>
-      <section aria-labelledby="history-heading">
-        <h2 id="history-heading">{t("collab.history")}</h2>
-        <RevisionHistory revisions={detail.revisions} />
-      </section>
+      <ActionSections
+        detail={detail}
+        base={base}
+        targetLabels={targetLabels}
+        canChange={canManage}
+        canComment={canManage}
+        commentError={reply?.fieldErrors?.body}
+        upload={
+          canManage && (
+            <Form method="post" encType="multipart/form-data" className="stack">
+              <input type="hidden" name="intent" value="file" />
+              <Field label={t("collab.file")} hint={t("evidence.fileHint", { mb: maxMb })} error={reply?.fieldErrors?.file}>
+                {(aria) => <input {...aria} type="file" name="file" accept=".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt,.ods,.odp,.doc,.xls,.ppt" required />}
+              </Field>
+              <div className="actions">
+                <button type="submit" className="secondary">
+                  {t("collab.upload")}
+                </button>
+              </div>
+            </Form>
+          )
+        }
+      />
     </>
   );
 }

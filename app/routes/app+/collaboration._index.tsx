@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ActionFilters, ActionTimeline, filterQuery } from "~/components/collaboration";
+import { ActionFilters, ActionTimeline, filterQuery, listed } from "~/components/collaboration";
 import { Notice } from "~/components/forms";
 import { requireOrg } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
@@ -15,7 +15,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireOrg(args, "collab.view");
   const { organisationId: _ignored, ...filter } = parseListFilter(new URL(args.request.url));
   const [page, years] = await Promise.all([listActions(args.context.db, auth.organisation.id, filter), actionYears(args.context.db, auth.organisation.id)]);
-  return { ...page, years, filter, canManage: can(auth.membership.roles, "collab.manage", auth.organisation.status) };
+  return { actions: page.actions.map(listed), next: page.next, years, filter, canManage: can(auth.membership.roles, "collab.manage", auth.organisation.status) };
 }
 
 export default function Collaboration() {

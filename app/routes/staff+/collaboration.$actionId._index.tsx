@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ActionFacts, ActionFiles, CommentThread, ConfirmationBadge, RevisionHistory } from "~/components/collaboration";
+import { ActionSections, ConfirmationBadge } from "~/components/collaboration";
 import { asReply, Field, FormAlert, Notice } from "~/components/forms";
 import { actorOf, requireStaff } from "~/modules/auth/guards.server";
 import { addActionComment, askForChanges, confirmAction, getAction, loadAction } from "~/modules/collaboration/collaboration.server";
@@ -85,22 +85,7 @@ export default function StaffActionPage() {
           </div>
         </section>
       )}
-      <section aria-labelledby="facts" className="panel">
-        <h2 id="facts">{t("collab.facts")}</h2>
-        <ActionFacts detail={detail} targetLabels={{}} />
-      </section>
-      <section aria-labelledby="files-heading" id="files">
-        <h2 id="files-heading">{t("collab.files")}</h2>
-        <ActionFiles files={detail.files} base={base} removable={false} />
-      </section>
-      <section aria-labelledby="comments-heading" id="comments">
-        <h2 id="comments-heading">{t("collab.comments")}</h2>
-        <CommentThread comments={detail.comments} canComment />
-      </section>
-      <section aria-labelledby="history-heading">
-        <h2 id="history-heading">{t("collab.history")}</h2>
-        <RevisionHistory revisions={detail.revisions} />
-      </section>
+      <ActionSections detail={detail} base={base} targetLabels={{}} canChange={false} canComment />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ActionFilters, ActionTimeline, filterQuery } from "~/components/collaboration";
+import { ActionFilters, ActionTimeline, filterQuery, listed } from "~/components/collaboration";
 import { Notice } from "~/components/forms";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { actionYears, listActions, listConfirmationQueue } from "~/modules/collaboration/collaboration.server";
@@ -21,7 +21,11 @@ export async function loader(args: LoaderFunctionArgs) {
     listActions(args.context.db, organisationId ?? null, filter),
     actionYears(args.context.db, null),
   ]);
-  return { queue, queueAfter: queueAfter ?? null, all, years, filter: { ...filter, organisationId }, year: new Date().getUTCFullYear() };
+  return {
+    queue: { next: queue.next, actions: queue.actions.map((a) => ({ id: a.id, title: a.title, organisationName: a.organisationName, type: a.type, requestedAt: a.requestedAt })) },
+    queueAfter: queueAfter ?? null,
+    all: { next: all.next, actions: all.actions.map(listed) },
+    years, filter: { ...filter, organisationId }, year: new Date().getUTCFullYear() };
 }
 
 export default function StaffCollaboration() {
