@@ -25,7 +25,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { sql, type Insertable } from "kysely";
+import type { Insertable } from "kysely";
 import { createDb } from "#db/dialect";
 import { toJson } from "#db/json";
 import { migrateToLatest } from "#db/migrate";
@@ -144,7 +144,6 @@ async function main() {
           .execute();
         const { cookie } = await createSession(db, staffId, { ip: null, userAgent: USER_AGENT, twoFactorAt: now });
         const ms = performance.now() - started;
-        await sql`ANALYZE`.execute(db);
         return { seeded, ms, staffCookie: `__Host-pp_session=${cookie.split(";")[0]!.split("=")[1]}` };
       } finally {
         await db.destroy();
