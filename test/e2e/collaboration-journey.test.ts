@@ -5,12 +5,13 @@
  * asks for confirmation. Staff find it in their queue and ask for changes with a comment; the company
  * sees the comment, edits the action (its history shows what changed) and asks again; staff confirm.
  * The company's timeline shows it confirmed, and staff see it in the yearly overview. axe-core
- * checks every page on the way.
+ * checks every page on the way. Finally, without JavaScript, a form with a negative figure comes back
+ * refused with its input kept, and the corrected one is saved.
  */
 import { describe, expect, it } from "vitest";
 import { sv } from "~/modules/i18n/locales/sv";
 import { at, usePortal } from "./support/browser";
-import { addOwnRoles, approveApplication, button, field, heading, newCompany, newStaff, registerCompany, signIn, staffWithTwoFactor, verifyEmail } from "./support/flows";
+import { addOwnRoles, approvedCompanyAndStaff, button, field, heading, newCompany, newStaff, signIn } from "./support/flows";
 
 const e2e = usePortal();
 
@@ -31,15 +32,7 @@ describe("collaborative action journey", () => {
 
     const c = await e2e.open({ label: "company" });
     const s = await e2e.open({ label: "staff" });
-    await Promise.all([
-      (async () => {
-        await registerCompany(c, company);
-        await verifyEmail(c, company.adminEmail);
-        await signIn(c, company.adminEmail, company.password, at("/app"));
-      })(),
-      staffWithTwoFactor(e2e.portal, s, staff),
-    ]);
-    await approveApplication(s, company.organisationName);
+    await approvedCompanyAndStaff(e2e.portal, c, s, company, staff);
     await c.goto("/app");
     await addOwnRoles(c, company.adminName, ["partner_manager"]);
 
@@ -120,8 +113,26 @@ describe("collaborative action journey", () => {
     expect((await trained.getByRole("row", { name: new RegExp(`^${sv.collabType.training}`) }).innerText()).replace(/\s+/g, " ")).toMatch(/38$/);
     expect(await s.page.locator('svg[role="img"]').count()).toBe(4);
 
+    // ── Without JavaScript: plain forms, refused input comes back with its values ───────────
+    const b = await e2e.open({ label: "company without JavaScript", javaScriptEnabled: false });
+    await signIn(b, company.adminEmail, company.password, at("/app"));
+    await b.goto("/app/collaboration/new");
+    await field(b, sv.collab.type).selectOption("event");
+    await field(b, sv.collab.title).fill("Frukostseminarium om sextortion");
+    await field(b, sv.collab.startsOn).fill(`${year}-05-20`);
+    await field(b, sv.collab.description).fill("Ett seminarium för medarbetare och deras familjer.");
+    // Every figure is offered (with the types it fits); a negative one is refused by the server.
+    await field(b, sv.collabFigure.reach).fill("-40");
+    await b.submit(button(b, sv.collab.save), { until: b.page.getByRole("alert") });
+    await b.page.getByText(fill(sv.errors.too_small_number, { n: 0 })).waitFor();
+    expect(await field(b, sv.collab.title).inputValue()).toBe("Frukostseminarium om sextortion");
+    await field(b, sv.collabFigure.reach).fill("140");
+    await b.submit(button(b, sv.collab.save), { url: at(/^\/app\/collaboration\/[0-9a-f-]{36}$/, { notice: "collab_created" }) });
+    await heading(b, "Frukostseminarium om sextortion").waitFor();
+
     c.expectEveryPageChecked();
     s.expectEveryPageChecked();
+    b.expectEveryPageChecked();
     console.info(`[e2e] collaboration journey: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }, 600_000);
 });
