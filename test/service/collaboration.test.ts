@@ -5,6 +5,7 @@ import {
   addActionComment,
   askForChanges,
   confirmAction,
+  confirmedActions,
   createAction,
   getAction,
   listActions,
@@ -92,6 +93,12 @@ describe("collaborative actions", () => {
     expect(detail.revisions[0]!.byName).toBe(members.partner_manager.name);
     expect(detail.comments.map((c) => c.kind)).toEqual(["changes_requested", "comment", "confirmed", "confirmed"]);
 
+    // What a report may show is the confirmed revision, also while a later change awaits confirmation.
+    await updateAction(ctx.db, manager, organisation.id, id, training({ status: "done", peopleTrained: 400, peopleNgo: "Anna och Bo från NGO:n" }), [], 4);
+    const confirmed = await confirmedActions(ctx.db, organisation.id, { from: "2026-01-01", to: "2026-12-31" });
+    expect(confirmed).toMatchObject([{ id, confirmedRevision: 4, changedSince: true, content: { peopleTrained: 40, status: "done" } }]);
+    expect(await confirmedActions(ctx.db, organisation.id, { from: "2025-01-01", to: "2025-12-31" })).toEqual([]);
+
     expect(await auditActions(ctx.db, organisation.id)).toEqual([
       "collab.created",
       "collab.updated",
@@ -103,6 +110,7 @@ describe("collaborative actions", () => {
       "collab.confirmed",
       "collab.updated",
       "collab.confirmed",
+      "collab.updated",
     ]);
     const toManager = (await outbox(ctx.db)).filter((m) => m.to_address === members.partner_manager.email).map((m) => m.subject);
     expect(toManager).toEqual([

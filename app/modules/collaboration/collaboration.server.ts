@@ -619,3 +619,32 @@ export async function actionYears(db: Db, organisationId: string | null) {
   for (let y = Math.max(last, now); y >= Math.min(first, now); y--) years.push(y);
   return years;
 }
+
+/**
+ * What the NGO has confirmed of an organisation's actions that started in a period (YYYY-MM-DD,
+ * inclusive): each action as it was at its confirmed revision, even if it has changed since (and
+ * awaits a new confirmation). This is what a commitment report may show.
+ */
+export async function confirmedActions(db: Db, organisationId: string, period: { from: string; to: string }) {
+  const rows = await db
+    .selectFrom("collab_action as a")
+    .innerJoin("collab_revision as r", (join) => join.onRef("r.action_id", "=", "a.id").onRef("r.revision", "=", "a.confirmed_revision"))
+    .select(["a.id", "a.confirmed_revision", "a.confirmed_at", "a.revision", "a.on_behalf", "r.content"])
+    .where("a.organisation_id", "=", organisationId)
+    .where("a.confirmed_revision", "is not", null)
+    .where("a.starts_on", ">=", period.from)
+    .where("a.starts_on", "<=", period.to)
+    .orderBy("a.starts_on")
+    .orderBy("a.id")
+    .execute();
+  return rows
+    .map((r) => ({
+      id: r.id,
+      confirmedRevision: Number(r.confirmed_revision),
+      confirmedAt: Number(r.confirmed_at),
+      changedSince: Number(r.revision) !== Number(r.confirmed_revision),
+      onBehalf: Number(r.on_behalf) === 1,
+      content: fromJson<RevisionContent | null>(r.content, null),
+    }))
+    .filter((r): r is typeof r & { content: RevisionContent } => r.content !== null && r.content.startsOn >= period.from && r.content.startsOn <= period.to);
+}
