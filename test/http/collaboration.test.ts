@@ -132,6 +132,12 @@ describe("collaborative actions over HTTP", () => {
     // Staff see every company's.
     const all = await (await server.fetch("/staff/collaboration?q=Beta", { cookie: w.staff })).text();
     expect(all).toContain("Betas hemliga workshop");
+    // One company's, from its page in the back office.
+    const ofB = await (await server.fetch(`/staff/collaboration?organisationId=${w.b.organisation.id}`, { cookie: w.staff })).text();
+    expect(ofB).toContain("Betas hemliga workshop");
+    expect(ofB).toContain("Visar aktiviteterna för Beta Samverkan AB.");
+    const ofA = await (await server.fetch(`/staff/collaboration?organisationId=${w.a.organisation.id}`, { cookie: w.staff })).text();
+    expect(ofA).not.toContain("Betas hemliga workshop");
   });
 
   it("refuses bad input with a translated message (400, not 500) and writes nothing", async () => {

@@ -16,16 +16,21 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const { organisationId, ...filter } = parseListFilter(url);
   const queueAfter = url.searchParams.get("queueAfter") ?? undefined;
-  const [queue, all, years] = await Promise.all([
+  const [queue, all, years, organisation] = await Promise.all([
     listConfirmationQueue(args.context.db, queueAfter),
     listActions(args.context.db, organisationId ?? null, filter),
     actionYears(args.context.db, null),
+    organisationId ? args.context.db.selectFrom("organisation").select(["id", "name"]).where("id", "=", organisationId).executeTakeFirst() : undefined,
   ]);
   return {
     queue: { next: queue.next, actions: queue.actions.map((a) => ({ id: a.id, title: a.title, organisationName: a.organisationName, type: a.type, requestedAt: a.requestedAt })) },
     queueAfter: queueAfter ?? null,
     all: { next: all.next, actions: all.actions.map(listed) },
-    years, filter: { ...filter, organisationId }, year: new Date().getUTCFullYear() };
+    years,
+    organisationName: organisation?.name ?? null,
+    filter: { ...filter, organisationId },
+    year: new Date().getUTCFullYear(),
+  };
 }
 
 export default function StaffCollaboration() {
@@ -82,6 +87,11 @@ export default function StaffCollaboration() {
       </section>
       <section aria-labelledby="all">
         <h2 id="all">{t("staffCollab.all")}</h2>
+        {d.filter.organisationId && (
+          <p>
+            {t("staffCollab.showingOrganisation", { organisation: d.organisationName ?? "–" })} <Link to="/staff/collaboration">{t("staffCollab.showAll")}</Link>
+          </p>
+        )}
         <ActionFilters filter={d.filter} years={d.years} organisations />
         <p>
           <a href={`/staff/collaboration/export.csv${filterQuery(d.filter)}`}>{t("collab.exportCsv")}</a>

@@ -754,6 +754,9 @@ export const en: Translation = {
   collabTarget: { plan_item: "improvement-plan action", assessment_gap: "self-assessment gap" },
   collabCommentKind: { changes_requested: "asked for changes", confirmed: "confirmed" },
   staffCollab: {
+    ofOrganisation: "The organisation's collaborative actions",
+    showingOrganisation: "Showing the actions of {{organisation}}.",
+    showAll: "Show every company's",
     title: "Collaborative actions",
     intro: "The companies' actions together with us: confirm them, ask for changes and follow up per year.",
     queue: "Awaiting confirmation",

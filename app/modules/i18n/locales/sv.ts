@@ -755,6 +755,9 @@ export const sv = {
   collabTarget: { plan_item: "åtgärd i handlingsplanen", assessment_gap: "lucka i självskattningen" },
   collabCommentKind: { changes_requested: "bad om ändringar", confirmed: "bekräftade" },
   staffCollab: {
+    ofOrganisation: "Organisationens samverkansaktiviteter",
+    showingOrganisation: "Visar aktiviteterna för {{organisation}}.",
+    showAll: "Visa alla företags",
     title: "Samverkansaktiviteter",
     intro: "Företagens aktiviteter tillsammans med oss: bekräfta dem, be om ändringar och följ upp per år.",
     queue: "Väntar på bekräftelse",
