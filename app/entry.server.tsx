@@ -1,5 +1,5 @@
 import { warnExpiringKeys } from "~/modules/api-keys/api-keys.server";
-import { PassThrough } from "node:stream";
+import { Transform } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -13,6 +13,19 @@ import { deleteExpiredSessions } from "~/modules/auth/session.server";
 import { deliverPendingMail } from "~/modules/mail/mail.server";
 
 export const streamTimeout = 5_000;
+
+/**
+ * React 18's streaming renderer (react-dom/server 18.3.1, writeStringChunk) writes its whole 2048-byte
+ * buffer when a multi-byte character does not fit at its end, leaving NUL bytes in the page ("genomf\0örd").
+ * UTF-8 never has a 0x00 byte inside a character and HTML has no use for one, so they are dropped.
+ */
+function withoutNulBytes() {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      callback(null, chunk.includes(0) ? Buffer.from(chunk.filter((b) => b !== 0)) : chunk);
+    },
+  });
+}
 
 /**
  * Renders the whole document before sending it (no streaming of deferred data): every page is
@@ -38,7 +51,7 @@ export default async function handleRequest(
       {
         nonce,
         onAllReady() {
-          const body = new PassThrough();
+          const body = withoutNulBytes();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: failed ? 500 : responseStatusCode }));
           pipe(body);

@@ -42,7 +42,6 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import autocannon, { type Result } from "autocannon";
 import { decode } from "turbo-stream";
 import { createDb, type Db } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
@@ -55,7 +54,7 @@ import { publishMissingFrameworks } from "~/modules/frameworks/frameworks.server
 import type { AnswerValue } from "~/modules/frameworks/scoring";
 import { newId } from "~/utils/ids";
 import { answerFor, BENCH_INDUSTRY, BENCH_SECTION_ID, writeBenchFrameworks } from "./frameworks";
-import { autocannonVersion, escapeHtml, fmt, freePort, log, printTable, request, root, signIn, startBuiltServer, stopServer, withCpu, type CpuWindow } from "./lib";
+import { autocannonVersion, escapeHtml, fmt, freePort, log, measureGet, printTable, request, root, signIn, startBuiltServer, stopServer, withCpu, type Measurement, type Scenario } from "./lib";
 import { BENCH_PASSWORD, seedBench } from "./seed";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -157,49 +156,8 @@ async function seedAssessments(db: Db, options: { frameworksDir: string; passwor
 // ---------------------------------------------------------------------------------------------
 // Measuring.
 
-interface Measurement {
-  key: string;
-  label: string;
-  client: "autocannon" | "custom";
-  rps: number;
-  p50: number;
-  p99: number;
-  total: number;
-  cpu: CpuWindow;
-  statuses: Record<string, number>;
-}
-
-interface Scenario {
-  key: string;
-  label: string;
-  path: string;
-  headers: Record<string, string>;
-}
-
-function autocannonRun(port: number, s: Scenario, seconds: number): Promise<Result> {
-  return autocannon({ url: `http://127.0.0.1:${port}${s.path}`, connections: CONNECTIONS, duration: seconds, method: "GET", headers: s.headers, timeout: 30 });
-}
-
-function statusesOf(result: Result): Record<string, number> {
-  return Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, v]) => [code, v.count]));
-}
-
-function assertClean(s: Scenario, result: Result, phase: string) {
-  const statuses = statusesOf(result);
-  if (Object.keys(statuses).some((code) => code !== "200") || result.errors || result.timeouts) {
-    throw new Error(`${s.label} (${phase}): expected only 200, got ${JSON.stringify(statuses)}, ${result.errors} errors, ${result.timeouts} timeouts.`);
-  }
-}
-
-async function measureAutocannon(port: number, serverPid: number, s: Scenario): Promise<Measurement> {
-  process.stdout.write(`  ${s.label.padEnd(52)} warm-up ${WARMUP} s … `);
-  assertClean(s, await autocannonRun(port, s, WARMUP), "warm-up");
-  process.stdout.write(`measuring ${DURATION} s … `);
-  const { result, cpu } = await withCpu(serverPid, () => autocannonRun(port, s, DURATION));
-  assertClean(s, result, "measurement");
-  log(`${fmt(result.requests.average)} req/s`);
-  return { key: s.key, label: s.label, client: "autocannon", rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.latency.totalCount, cpu, statuses: statusesOf(result) };
-}
+const autocannonOptions = () => ({ warmup: WARMUP, duration: DURATION, connections: CONNECTIONS });
+const measureAutocannon = (port: number, serverPid: number, s: Scenario) => measureGet(port, serverPid, s, autocannonOptions());
 
 /**
  * A closed loop: `clients` workers, each sending its next request as soon as the previous one is

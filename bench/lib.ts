@@ -7,9 +7,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import autocannon, { type Result } from "autocannon";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -217,4 +219,105 @@ export function escapeHtml(s: string) {
 export function autocannonVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "node_modules/autocannon/package.json"), "utf8")) as { version: string };
   return pkg.version;
+}
+
+/** A GET scenario: the path and the headers (Host, Cookie …) every request sends. */
+export interface Scenario {
+  key: string;
+  label: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+export interface Measurement {
+  key: string;
+  label: string;
+  client: "autocannon" | "custom";
+  rps: number;
+  p50: number;
+  p99: number;
+  total: number;
+  cpu: CpuWindow;
+  statuses: Record<string, number>;
+}
+
+export interface LoadOptions {
+  /** Seconds of warm-up, then of measurement. */
+  warmup: number;
+  duration: number;
+  connections: number;
+}
+
+function autocannonGet(port: number, s: Scenario, seconds: number, connections: number): Promise<Result> {
+  return autocannon({ url: `http://127.0.0.1:${port}${s.path}`, connections, duration: seconds, method: "GET", headers: s.headers, timeout: 30 });
+}
+
+function statusesOf(result: Result): Record<string, number> {
+  return Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, v]) => [code, v.count]));
+}
+
+function assertClean(s: Scenario, result: Result, phase: string) {
+  const statuses = statusesOf(result);
+  if (Object.keys(statuses).some((code) => code !== "200") || result.errors || result.timeouts) {
+    throw new Error(`${s.label} (${phase}): expected only 200, got ${JSON.stringify(statuses)}, ${result.errors} errors, ${result.timeouts} timeouts.`);
+  }
+}
+
+/** A GET scenario under autocannon: a warm-up, then the measurement; anything but 200 aborts the run. */
+export async function measureGet(port: number, serverPid: number, s: Scenario, options: LoadOptions): Promise<Measurement> {
+  process.stdout.write(`  ${s.label.padEnd(52)} warm-up ${options.warmup} s … `);
+  assertClean(s, await autocannonGet(port, s, options.warmup, options.connections), "warm-up");
+  process.stdout.write(`measuring ${options.duration} s … `);
+  const { result, cpu } = await withCpu(serverPid, () => autocannonGet(port, s, options.duration, options.connections));
+  assertClean(s, result, "measurement");
+  log(`${fmt(result.requests.average)} req/s`);
+  return { key: s.key, label: s.label, client: "autocannon", rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.latency.totalCount, cpu, statuses: statusesOf(result) };
+}
+
+/** The lines every benchmark run starts with: what it measures, the machine and its load. */
+export function logMachine(title: string) {
+  const cpus = os.cpus();
+  log(`\n${title}`);
+  log(`Machine: ${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? "unknown CPU"}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`);
+  log(`Load average before the run: ${os.loadavg().map((l) => fmt(l, 2)).join(", ")} (1, 5, 15 min)`);
+}
+
+export interface BenchDir {
+  tmp: string;
+  /** The SQLite file to seed and serve. */
+  file: string;
+  serverLog: string;
+  /** Tells the run which server to stop at the end. */
+  started(child: ChildProcess): void;
+}
+
+/**
+ * Runs a benchmark in a fresh temp dir: afterwards (also after Ctrl-C) the server it started is
+ * stopped and the dir removed (kept with BENCH_KEEP=1); on failure the last lines of the server's
+ * log are printed and the process exits with 1.
+ */
+export async function runInTempDir(prefix: string, run: (dir: BenchDir) => Promise<void>): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  let child: ChildProcess | undefined;
+  const dir: BenchDir = { tmp, file: path.join(tmp, "bench.sqlite"), serverLog: path.join(tmp, "server.log"), started: (c) => (child = c) };
+  const cleanup = async () => {
+    await stopServer(child);
+    if (process.env.BENCH_KEEP === "1") log(`Kept ${tmp} (database and server log).`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  process.once("SIGINT", () => {
+    void cleanup().finally(() => process.exit(130));
+  });
+  try {
+    await run(dir);
+  } catch (error) {
+    if (fs.existsSync(dir.serverLog)) {
+      const tail = fs.readFileSync(dir.serverLog, "utf8").split("\n").slice(-20).join("\n");
+      process.stderr.write(`\nLast lines of the server log:\n${tail}\n`);
+    }
+    process.stderr.write(`\nBenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  } finally {
+    await cleanup();
+  }
 }

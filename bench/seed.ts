@@ -32,7 +32,7 @@ export interface SeedResult {
 }
 
 /** Seeded random choices (the data is the same on every run). */
-function prng(seed: number) {
+export function prng(seed: number) {
   const next = mulberry32Unit(seed);
   return {
     next,
@@ -98,7 +98,7 @@ const randomHex = () => crypto.randomBytes(32).toString("hex");
 type Rows = { [T in keyof Database]: Insertable<Database[T]>[] };
 
 /** Inserts rows in batches small enough for SQLite's bound-parameter limit (and MySQL's packet size). */
-async function insertBatched<T extends keyof Database>(db: Db, table: T, rows: Insertable<Database[T]>[]) {
+export async function insertBatched<T extends keyof Database>(db: Db, table: T, rows: Insertable<Database[T]>[]) {
   if (!rows.length) return;
   const columns = Object.keys(rows[0]!).length;
   const size = Math.max(1, Math.floor(4_000 / columns));
@@ -147,6 +147,11 @@ export async function seedBench(db: Db, options: { organisations: number; passwo
     api_key_list: [],
     api_key_usage: [],
     api_access_log: [],
+    collab_action: [],
+    collab_revision: [],
+    collab_target: [],
+    collab_file: [],
+    collab_comment: [],
   };
 
   const user = (email: string, name: string, createdAt: number, extra: Partial<Insertable<Database["user"]>> = {}) => {

@@ -400,6 +400,86 @@ export interface ApiAccessLogTable {
   duration_ms: number;
 }
 
+export type CollabConfirmation = "none" | "requested" | "changes_requested" | "confirmed";
+
+/** A collaborative action (db/migrations/0005_collaboration.ts). */
+export interface CollabActionTable {
+  id: string;
+  organisation_id: string;
+  type: string;
+  title: string;
+  /** Calendar dates, YYYY-MM-DD. */
+  starts_on: string;
+  ends_on: string | null;
+  /** The year of `starts_on`. */
+  year: number;
+  description: string;
+  people_company: string | null;
+  people_ngo: string | null;
+  people_trained: number | null;
+  reach: number | null;
+  /** Whole units of `currency`. */
+  amount: number | null;
+  currency: string | null;
+  reports_handled: number | null;
+  items_taken_down: number | null;
+  status: "planned" | "in_progress" | "done" | "cancelled";
+  /** JSON array of URLs. */
+  links: string | null;
+  confirmation: CollabConfirmation;
+  revision: number;
+  requested_at: number | null;
+  confirmed_revision: number | null;
+  confirmed_at: number | null;
+  confirmed_by: string | null;
+  /** 1 when NGO staff recorded it for the company. */
+  on_behalf: number;
+  created_at: number;
+  created_by: string | null;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+export interface CollabRevisionTable {
+  action_id: string;
+  revision: number;
+  /** JSON: the action's content at this revision. */
+  content: string;
+  /** JSON: [{ field, from, to }] against the revision before. */
+  changes: string;
+  by_user_id: string | null;
+  by_staff: number;
+  at: number;
+}
+
+export interface CollabTargetTable {
+  action_id: string;
+  kind: "plan_item" | "assessment_gap";
+  target_id: string;
+  created_at: number;
+}
+
+export interface CollabFileTable {
+  id: string;
+  action_id: string;
+  file_name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  created_at: number;
+  created_by: string | null;
+}
+
+export interface CollabCommentTable {
+  id: string;
+  action_id: string;
+  kind: "comment" | "changes_requested" | "confirmed";
+  author_user_id: string | null;
+  by_staff: number;
+  body: string;
+  created_at: number;
+}
+
 export interface Database {
   organisation: OrganisationTable;
   organisation_status_event: OrganisationStatusEventTable;
@@ -433,4 +513,9 @@ export interface Database {
   api_key_list: ApiKeyListTable;
   api_key_usage: ApiKeyUsageTable;
   api_access_log: ApiAccessLogTable;
+  collab_action: CollabActionTable;
+  collab_revision: CollabRevisionTable;
+  collab_target: CollabTargetTable;
+  collab_file: CollabFileTable;
+  collab_comment: CollabCommentTable;
 }

@@ -3,6 +3,7 @@ import * as m0001 from "./0001_foundation";
 import * as m0002 from "./0002_assessments";
 import * as m0003 from "./0003_hashlist";
 import * as m0004 from "./0004_hash_entry_snapshot_index";
+import * as m0005 from "./0005_collaboration";
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so that the bundled server
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   "0002_assessments": m0002,
   "0003_hashlist": m0003,
   "0004_hash_entry_snapshot_index": m0004,
+  "0005_collaboration": m0005,
 };

@@ -10,7 +10,7 @@ import type { Question } from "~/modules/frameworks/framework-schema";
 import type { Industry } from "~/modules/organisations/schema";
 
 /** A small deterministic generator, so the demo is the same every time. */
-function random(seed: number) {
+export function random(seed: number) {
   let s = seed >>> 0;
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0;

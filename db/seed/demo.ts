@@ -14,6 +14,7 @@ import type { Industry } from "~/modules/organisations/schema";
 import { getCurrentFrameworks, publishMissingFrameworks } from "~/modules/frameworks/frameworks.server";
 import { encrypt } from "~/utils/crypto.server";
 import { seedDemoAssessments, type DemoAssessmentPlan } from "./demo-assessments";
+import { seedDemoCollaboration } from "./demo-collaboration";
 import { seedDemoHashlists } from "./demo-hashlists";
 import { getEnv } from "~/utils/env.server";
 import { newId } from "~/utils/ids";
@@ -229,6 +230,15 @@ export async function seedDemo(db: Db): Promise<DemoLogins> {
     }
     await seedDemoAssessments(db, staffActor, plans);
   }
+
+  // Collaborative actions: two years for the active companies, in every state.
+  const manager = (company: string, email: string): Actor => ({ ...systemActor(), userId: created.get(company)!.people.get(email)!, label: email });
+  await seedDemoCollaboration(db, staffActor, [
+    { organisationId: created.get("Nordresor AB")!.id, manager: manager("Nordresor AB", "partner@nordresor.example"), perYear: 9 },
+    { organisationId: created.get("Fjällnät Hosting AB")!.id, manager: manager("Fjällnät Hosting AB", "hugo@fjallnat.example"), perYear: 6 },
+    { organisationId: created.get("Omsorg i Norr AB")!.id, manager: manager("Omsorg i Norr AB", "jonas@omsorgnorr.example"), perYear: 4 },
+    { organisationId: created.get("Klickbar Social AB")!.id, manager: manager("Klickbar Social AB", "sara@klickbar.example"), perYear: 3 },
+  ]);
 
   // Hash lists: Nordresor has access (agreement accepted, lists granted); Handelshuset has accepted
   // the agreement but has no lists yet.

@@ -153,6 +153,20 @@ const ROUTES: Record<string, RouteRule> = {
   // step-up itself).
   "routes/app+/api-keys": { path: "/app/api-keys", get: "org:apikeys.view", post: "org:apikeys.manage" },
 
+  "routes/app+/collaboration._index": { path: "/app/collaboration", get: "org:collab.view" },
+  "routes/app+/collaboration.export[.]csv": { path: "/app/collaboration/export.csv", get: "org:collab.view" },
+  "routes/app+/collaboration.new": { path: "/app/collaboration/new", get: "org:collab.manage", post: "org:collab.manage" },
+  "routes/app+/collaboration.$actionId._index": { path: "/app/collaboration/:actionId", get: "org:collab.view", post: "org:collab.manage" },
+  "routes/app+/collaboration.$actionId.edit": { path: "/app/collaboration/:actionId/edit", get: "org:collab.manage", post: "org:collab.manage" },
+  "routes/app+/collaboration.$actionId.files.$fileId": { path: "/app/collaboration/:actionId/files/:fileId", get: "org:collab.view" },
+  "routes/staff+/collaboration._index": { path: "/staff/collaboration", get: "staff:staff.collab.review" },
+  "routes/staff+/collaboration.export[.]csv": { path: "/staff/collaboration/export.csv", get: "staff:staff.collab.review" },
+  "routes/staff+/collaboration.overview": { path: "/staff/collaboration/overview", get: "staff:staff.collab.review" },
+  "routes/staff+/collaboration.overview[.]csv": { path: "/staff/collaboration/overview.csv", get: "staff:staff.collab.review" },
+  "routes/staff+/collaboration.new": { path: "/staff/collaboration/new", get: "staff:staff.collab.review", post: "staff:staff.collab.review" },
+  "routes/staff+/collaboration.$actionId._index": { path: "/staff/collaboration/:actionId", get: "staff:staff.collab.review", post: "staff:staff.collab.review" },
+  "routes/staff+/collaboration.$actionId.files.$fileId": { path: "/staff/collaboration/:actionId/files/:fileId", get: "staff:staff.collab.review" },
+
   "routes/staff+/assessments._index": { path: "/staff/assessments", get: "staff:staff.assessments.review" },
   "routes/staff+/assessments.overview": { path: "/staff/assessments/overview", get: "staff:staff.assessments.review" },
   "routes/staff+/assessments.export[.]csv": { path: "/staff/assessments/export.csv", get: "staff:staff.assessments.review" },
@@ -312,6 +326,8 @@ afterAll(async () => server?.close());
 /** The staff hash-list pages' ids: set up with the world, before each test. */
 let staffHashlists: { listId: number; importId: string };
 const MATRIX_MD5 = "0123456789abcdef0123456789abcdef";
+/** A complete, valid collaborative action. */
+const COLLAB_FORM = { type: "training", title: "Matrix training", startsOn: "2026-03-02", description: "Valid in every way.", status: "done", peopleTrained: "5" };
 
 /** The URLs to request for a route: its pattern with every param filled in, once per kind of id. */
 function targetsOf(path: string, world: World): Target[] {
@@ -327,6 +343,16 @@ function targetsOf(path: string, world: World): Target[] {
       { url: fillAll(world.bAssessment), label: `${path} (company B's)`, owner: "b" },
     ];
     if (path.startsWith("/staff/")) targets.push({ url: fillAll({ assessmentId: newId(), evidenceId: newId() }), label: `${path} (none such)`, owner: null });
+    return targets;
+  }
+  // A collaborative action's pages (and its file): company A's and company B's, and for staff a missing one.
+  if (params[0] === "actionId") {
+    const fillAll = (c: { actionId: string; fileId: string }) => path.replace(":actionId", c.actionId).replace(":fileId", c.fileId);
+    const targets: Target[] = [
+      { url: fillAll(world.aCollab), label: `${path} (company A's)`, owner: "a" },
+      { url: fillAll(world.bCollab), label: `${path} (company B's)`, owner: "b" },
+    ];
+    if (path.startsWith("/staff/")) targets.push({ url: fillAll({ actionId: newId(), fileId: newId() }), label: `${path} (none such)`, owner: null });
     return targets;
   }
   if (params.length > 1) throw new Error(`${path}: more than one param; teach targetsOf() about it`);
@@ -586,6 +612,19 @@ describe("authorization matrix", () => {
       },
       { routeId: "routes/app+/api-keys", target: page(), form: { intent: "revoke", keyId: newId() }, what: "revoke an API key" },
       { routeId: "routes/app+/api-keys", target: page(), form: { intent: "roll", keyId: newId(), graceDays: "1" }, what: "roll an API key" },
+      { routeId: "routes/app+/collaboration.new", target: page(), form: COLLAB_FORM, what: "log a collaborative action" },
+      ...(["a", "b"] as const).flatMap((org): Probe[] => {
+        const name = `company ${org.toUpperCase()}`;
+        const id = w[`${org}Collab`].actionId;
+        return [
+          { routeId: "routes/app+/collaboration.$actionId._index", target: withId(id, `${name}'s action`, org), form: { intent: "comment", body: "Intruding" }, what: `comment on ${name}'s action` },
+          { routeId: "routes/app+/collaboration.$actionId._index", target: withId(id, `${name}'s action`, org), form: { intent: "request", revision: "1" }, what: `request confirmation of ${name}'s action` },
+          { routeId: "routes/app+/collaboration.$actionId._index", target: withId(id, `${name}'s action`, org), form: { intent: "remove_file", fileId: w[`${org}Collab`].fileId }, what: `remove ${name}'s file` },
+          { routeId: "routes/app+/collaboration.$actionId.edit", target: withId(id, `${name}'s action`, org), form: { ...COLLAB_FORM, baseRevision: "1" }, what: `change ${name}'s action` },
+          { routeId: "routes/staff+/collaboration.$actionId._index", target: withId(id, `${name}'s action`, "any"), form: { intent: "ask_changes", revision: "1", body: "Not staff" }, what: `ask for changes to ${name}'s action` },
+        ];
+      }),
+      { routeId: "routes/staff+/collaboration.new", target: page(), form: { ...COLLAB_FORM, organisationId: w.a.organisation.id }, what: "record an action for company A" },
     ];
 
     const failures: string[] = [];

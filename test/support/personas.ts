@@ -8,6 +8,8 @@ import { createSession } from "~/modules/auth/session.server";
 import { addMembership, inviteMember } from "~/modules/members/members.server";
 import { startAssessment } from "~/modules/assessments/assessments.server";
 import { addEvidenceFile } from "~/modules/assessments/evidence.server";
+import { createAction } from "~/modules/collaboration/collaboration.server";
+import { addActionFile } from "~/modules/collaboration/files.server";
 import { createCompany, createUser, sessionCookie } from "./factories";
 import { publishFixtures } from "./frameworks";
 
@@ -79,6 +81,33 @@ export async function seedPersonas(db: Db) {
   const aAssessment = await assessmentOf(a);
   const bAssessment = await assessmentOf(b);
 
+  // A collaborative action of each company, with a supporting file: B's ids are foreign ids.
+  const collabOf = async (company: typeof a, title: string) => {
+    const manager = company.members.partner_manager;
+    const actor = { userId: manager.id, label: manager.email, ip: null, userAgent: null };
+    const actionId = await createAction(db, actor, company.organisation.id, {
+      type: "training",
+      title,
+      startsOn: `${year}-03-02`,
+      endsOn: null,
+      description: `${title}: two half days for customer service.`,
+      peopleCompany: null,
+      peopleNgo: null,
+      peopleTrained: 12,
+      reach: null,
+      amount: null,
+      currency: null,
+      reportsHandled: null,
+      itemsTakenDown: null,
+      status: "done",
+      links: [],
+    }, []);
+    const file = await addActionFile(db, actor, company.organisation.id, actionId, { name: `${title}.pdf`, bytes: new TextEncoder().encode(`%PDF-1.4 ${title}`) });
+    return { actionId, fileId: file.id, title };
+  };
+  const aCollab = await collabOf(a, "Alfa matrix training");
+  const bCollab = await collabOf(b, "Beta confidential workshop");
+
   const staff = await createUser(db, { staffRole: "staff", name: "Matrix Staff" });
   const staffAdmin = await createUser(db, { staffRole: "staff_admin", name: "Matrix Staff Admin" });
   const orphan = await createUser(db, { name: "Matrix Orphan" });
@@ -142,9 +171,11 @@ export async function seedPersonas(db: Db) {
     bInvitationId,
     aAssessment,
     bAssessment,
+    aCollab,
+    bCollab,
     bAdminSessionKey: bAdminSession.session.key,
     /** What only company B (and staff) may ever see: its name and its people's addresses. */
-    bSecrets: [b.organisation.name, ...Object.values(b.members).map((m) => m.email), bInvitationEmail, b.organisation.id],
+    bSecrets: [b.organisation.name, ...Object.values(b.members).map((m) => m.email), bInvitationEmail, b.organisation.id, bCollab.title],
   };
 }
 
@@ -173,6 +204,11 @@ const TABLES = [
   "recovery_code",
   "audit_event",
   "mail_outbox",
+  "collab_action",
+  "collab_revision",
+  "collab_target",
+  "collab_file",
+  "collab_comment",
 ] as const;
 
 export type Snapshot = Record<(typeof TABLES)[number], string[]>;

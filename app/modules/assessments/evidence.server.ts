@@ -71,24 +71,46 @@ export async function addEvidenceLink(db: Db, actor: Actor, organisationId: stri
   });
 }
 
-export async function addEvidenceFile(db: Db, actor: Actor, organisationId: string, assessmentId: string, questionId: string, file: { name: string; bytes: Uint8Array }) {
+/** The file a multipart form sent under `field`, refused when missing, empty or too large. */
+export async function readUpload(files: Map<string, File>, field = "file"): Promise<{ name: string; bytes: Uint8Array }> {
+  const file = files.get(field);
+  if (!file || file.size === 0) throw new AppError("evidence_empty", 400, { fieldErrors: { file: "evidence_empty" } });
+  if (file.size > MAX_EVIDENCE_BYTES) throw new AppError("evidence_too_large", 413, { fieldErrors: { file: "evidence_too_large" } });
+  return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+}
+
+/**
+ * Checks an uploaded file: not empty, at most MAX_EVIDENCE_BYTES, a type allowed by its content (and
+ * agreeing with its name). Returns the name to keep, the type and the SHA-256.
+ */
+export function checkUpload(file: { name: string; bytes: Uint8Array }) {
   if (file.bytes.length === 0) throw new AppError("evidence_empty", 400, { fieldErrors: { file: "evidence_empty" } });
   if (file.bytes.length > MAX_EVIDENCE_BYTES) throw new AppError("evidence_too_large", 413, { fieldErrors: { file: "evidence_too_large" } });
   const type = sniffEvidenceType(file.bytes, file.name);
   if (!type) throw new AppError("evidence_type", 415, { fieldErrors: { file: "evidence_type" } });
-  await editableQuestion(db, organisationId, assessmentId, questionId);
   const sha256 = sha256Hex(Buffer.from(file.bytes));
   // eslint-disable-next-line no-control-regex -- control characters and path separators leave the name
   const name = file.name.replace(/[\u0000-\u001f\u007f/\\]/g, "_").slice(-200) || "evidence";
+  return { name, mime: type.mime, sha256, size: file.bytes.length };
+}
+
+/** Stores a checked file's content once per SHA-256; call it in the transaction that links it. */
+export async function storeFileContent(trx: Db, sha256: string, bytes: Uint8Array) {
+  const stored = await trx.selectFrom("evidence_file").select("sha256").where("sha256", "=", sha256).executeTakeFirst();
+  if (!stored) await trx.insertInto("evidence_file").values({ sha256, content: Buffer.from(bytes), size: bytes.length, created_at: Date.now() }).execute();
+}
+
+export async function addEvidenceFile(db: Db, actor: Actor, organisationId: string, assessmentId: string, questionId: string, file: { name: string; bytes: Uint8Array }) {
+  const { name, mime, sha256, size } = checkUpload(file);
+  await editableQuestion(db, organisationId, assessmentId, questionId);
   return db.transaction().execute(async (trx) => {
-    const stored = await trx.selectFrom("evidence_file").select("sha256").where("sha256", "=", sha256).executeTakeFirst();
-    if (!stored) await trx.insertInto("evidence_file").values({ sha256, content: Buffer.from(file.bytes), size: file.bytes.length, created_at: Date.now() }).execute();
+    await storeFileContent(trx, sha256, file.bytes);
     const id = newId();
     await trx
       .insertInto("assessment_evidence")
-      .values({ id, assessment_id: assessmentId, question_id: questionId, kind: "file", url: null, file_name: name, mime: type.mime, size: file.bytes.length, sha256, created_at: Date.now(), created_by: actor.userId })
+      .values({ id, assessment_id: assessmentId, question_id: questionId, kind: "file", url: null, file_name: name, mime, size, sha256, created_at: Date.now(), created_by: actor.userId })
       .execute();
-    await recordAudit(trx, actor, { action: "assessment.evidence_added", organisationId, targetType: "assessment", targetId: assessmentId, details: { questionId, kind: "file", name, sha256, size: file.bytes.length } });
+    await recordAudit(trx, actor, { action: "assessment.evidence_added", organisationId, targetType: "assessment", targetId: assessmentId, details: { questionId, kind: "file", name, sha256, size } });
     return { id, sha256 };
   });
 }

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   "agreement.accept": { roles: ["org_admin"], write: true },
   "apikeys.view": { roles: ["engineer", "org_admin"], write: false },
   "apikeys.manage": { roles: ["engineer"], write: true },
+  "collab.view": { roles: ALL_ROLES, write: false },
+  "collab.manage": { roles: ["partner_manager", "org_admin"], write: true },
 } as const satisfies Record<string, { roles: readonly Role[]; write: boolean }>;
 
 export const STAFF_PERMISSIONS = {
@@ -38,6 +40,7 @@ export const STAFF_PERMISSIONS = {
   "staff.hashlists.view": { roles: STAFF },
   "staff.hashlists.manage": { roles: ["staff_admin"] },
   "staff.hashlists.grant": { roles: STAFF },
+  "staff.collab.review": { roles: STAFF },
 } as const satisfies Record<string, { roles: readonly StaffRole[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;

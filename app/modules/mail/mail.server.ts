@@ -18,7 +18,12 @@ export type MailTemplate =
   | "assessment_approved"
   | "assessment_returned"
   | "hashlist_access_lost"
-  | "api_key_expiring";
+  | "api_key_expiring"
+  | "collab_confirmation_requested"
+  | "collab_confirmed"
+  | "collab_changes_requested"
+  | "collab_commented"
+  | "collab_recorded_on_behalf";
 
 export interface MailInput {
   to: string;

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useTranslation } from "react-i18next";
 import { asReply, Field, FormAlert, Notice } from "~/components/forms";
 import { EDITABLE, loadAssessment } from "~/modules/assessments/assessments.server";
-import { addEvidenceFile, addEvidenceLink, listEvidence, MAX_EVIDENCE_BYTES, removeEvidence } from "~/modules/assessments/evidence.server";
+import { addEvidenceFile, addEvidenceLink, listEvidence, MAX_EVIDENCE_BYTES, readUpload, removeEvidence } from "~/modules/assessments/evidence.server";
 import { actorOf, requireOrg } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { getLanguage } from "~/modules/i18n/i18n.server";
@@ -62,10 +62,7 @@ export async function action(args: ActionFunctionArgs) {
         await addEvidenceLink(args.context.db, actor, auth.organisation.id, loaded.assessment.id, question.id, input.url);
         return redirect(`${here}&notice=evidence_added`);
       }
-      const file = files.get("file");
-      if (!file || file.size === 0) throw new AppError("evidence_empty", 400, { fieldErrors: { file: "evidence_empty" } });
-      if (file.size > MAX_EVIDENCE_BYTES) throw new AppError("evidence_too_large", 413, { fieldErrors: { file: "evidence_too_large" } });
-      await addEvidenceFile(args.context.db, actor, auth.organisation.id, loaded.assessment.id, question.id, { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+      await addEvidenceFile(args.context.db, actor, auth.organisation.id, loaded.assessment.id, question.id, await readUpload(files));
       return redirect(`${here}&notice=evidence_added`);
     },
     { maxBytes: MAX_EVIDENCE_BYTES + 512 * 1024 },

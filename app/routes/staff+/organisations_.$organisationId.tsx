@@ -218,6 +218,9 @@ export default function StaffOrganisation() {
 
       <StatusHistory history={history} />
       <p>
+        <Link to={`/staff/collaboration?organisationId=${organisation.id}`}>{t("staffCollab.ofOrganisation")}</Link>
+      </p>
+      <p>
         <Link to={`/staff/audit?organisation=${organisation.id}`}>{t("staffOrg.auditLink")}</Link>
       </p>
     </>

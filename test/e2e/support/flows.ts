@@ -174,6 +174,22 @@ export async function approveApplication(s: PortalPage, organisationName: string
   await s.page.getByRole("heading", { level: 1 }).getByText(sv.statuses.approved, { exact: true }).waitFor();
 }
 
+/**
+ * The start of a journey: the company registers, confirms its address and signs in (page `c`) while
+ * NGO staff set their password and enrol two-factor (page `s`); staff approve the application.
+ */
+export async function approvedCompanyAndStaff(portal: Portal, c: PortalPage, s: PortalPage, company: Company, staff: Staff) {
+  await Promise.all([
+    (async () => {
+      await registerCompany(c, company);
+      await verifyEmail(c, company.adminEmail);
+      await signIn(c, company.adminEmail, company.password, at("/app"));
+    })(),
+    staffWithTwoFactor(portal, s, staff),
+  ]);
+  await approveApplication(s, company.organisationName);
+}
+
 /** A company admin on /app/members gives themselves more roles (e.g. compliance officer). */
 export async function addOwnRoles(p: PortalPage, name: string, roles: (keyof typeof sv.roles)[]) {
   await p.follow(p.page.getByRole("navigation", { name: sv.layout.mainNavigation }).getByRole("link", { name: sv.nav.members, exact: true }), at("/app/members"));
