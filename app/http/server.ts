@@ -18,8 +18,8 @@ import { isAllowedOrigin } from "./origin";
 import { remixHandler } from "./remix-handler";
 
 const MAX_BODY_BYTES = 1024 * 1024;
-/** Evidence uploads (files up to 5 MB, in a multipart body). */
-const UPLOAD_PATH = /^\/app\/assessments\/[^/]+\/evidence(\.data)?$/;
+/** File uploads (up to 5 MB, in a multipart body): assessment evidence, a collaborative action's files. */
+const UPLOAD_PATH = /^\/app\/(assessments\/[^/]+\/evidence|collaboration\/[^/]+)(\.data)?$/;
 const MAX_UPLOAD_BYTES = 6 * 1024 * 1024;
 /** A match batch: up to 10,000 hashes as JSON. */
 const MATCH_PATH = /^\/api\/v1\/match$/;

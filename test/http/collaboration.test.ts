@@ -74,7 +74,12 @@ describe("collaborative actions over HTTP", () => {
 
     const file = await server.fetch(base, { method: "POST", body: upload("Program för dagen.pdf", PDF), cookie: w.manager });
     expect(file.status).toBe(302);
-    const stored = await ctx.db.selectFrom("collab_file").select(["id", "sha256", "mime"]).where("action_id", "=", id).executeTakeFirstOrThrow();
+    // A file of 3 MB: more than any form may send (1 MB), within what a file may be (5 MB).
+    const large = new Uint8Array(3 * 1024 * 1024).fill(0x20);
+    large.set(new TextEncoder().encode(PDF));
+    expect((await server.fetch(base, { method: "POST", body: upload("Presentation.pdf", large), cookie: w.manager })).status).toBe(302);
+    expect(await ctx.db.selectFrom("collab_file").select("size").where("action_id", "=", id).orderBy("size", "desc").executeTakeFirstOrThrow()).toEqual({ size: large.length });
+    const stored = await ctx.db.selectFrom("collab_file").select(["id", "sha256", "mime"]).where("action_id", "=", id).orderBy("size").limit(1).executeTakeFirstOrThrow();
     const download = await server.fetch(`${base}/files/${stored.id}`, { cookie: w.manager });
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toBe("application/pdf");
