@@ -15,18 +15,7 @@ import { describe, expect, it } from "vitest";
 import core from "#db/frameworks/core.json";
 import { sv } from "~/modules/i18n/locales/sv";
 import { at, type PortalPage, usePortal } from "./support/browser";
-import {
-  addOwnRoles,
-  approveApplication,
-  button,
-  heading,
-  newCompany,
-  newStaff,
-  registerCompany,
-  signIn,
-  staffWithTwoFactor,
-  verifyEmail,
-} from "./support/flows";
+import { addOwnRoles, approvedCompanyAndStaff, button, heading, newCompany, newStaff, signIn } from "./support/flows";
 
 const e2e = usePortal();
 
@@ -148,15 +137,7 @@ describe("self-assessment journey", () => {
     // ── staff approve the application ─────────────────────────────────────────────────────────
     const c = await e2e.open({ label: "company" });
     const s = await e2e.open({ label: "staff" });
-    await Promise.all([
-      (async () => {
-        await registerCompany(c, company);
-        await verifyEmail(c, company.adminEmail);
-        await signIn(c, company.adminEmail, company.password, at("/app"));
-      })(),
-      staffWithTwoFactor(e2e.portal, s, staff),
-    ]);
-    await approveApplication(s, company.organisationName);
+    await approvedCompanyAndStaff(e2e.portal, c, s, company, staff);
 
     // Only a compliance officer fills in the assessment: the admin takes that role too.
     await c.goto("/app");

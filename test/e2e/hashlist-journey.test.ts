@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { sv } from "~/modules/i18n/locales/sv";
 import { at, usePortal } from "./support/browser";
-import { addOwnRoles, approveApplication, button, enableTwoFactor, field, heading, newCompany, newStaff, registerCompany, signIn, staffWithTwoFactor, verifyEmail } from "./support/flows";
+import { addOwnRoles, approvedCompanyAndStaff, button, enableTwoFactor, field, heading, newCompany, newStaff } from "./support/flows";
 import { ROOT } from "./support/portal";
 import { nextTotpCode } from "./support/totp";
 
@@ -24,15 +24,7 @@ describe("hash-list journey", () => {
     const staff = newStaff("hashar");
     const c = await e2e.open({ label: "company" });
     const s = await e2e.open({ label: "staff" });
-    await Promise.all([
-      (async () => {
-        await registerCompany(c, company);
-        await verifyEmail(c, company.adminEmail);
-        await signIn(c, company.adminEmail, company.password, at("/app"));
-      })(),
-      staffWithTwoFactor(e2e.portal, s, staff),
-    ]);
-    await approveApplication(s, company.organisationName);
+    await approvedCompanyAndStaff(e2e.portal, c, s, company, staff);
     const orgPage = s.url().pathname;
 
     // ── Staff create a list and grant it to the company ───────────────────────────────────────
