@@ -4,9 +4,9 @@ import type { Server } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import helmet from "helmet";
-import pino from "pino";
-import { createDb, type Db } from "#db/dialect";
+import { createDb, engineOf, type Db } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
+import { refuseUnsafeDatabase } from "~/modules/ops/database-safety.server";
 import { systemActor } from "~/modules/audit/audit.server";
 import { publishMissingFrameworks } from "~/modules/frameworks/frameworks.server";
 import { ApiUsage } from "~/modules/api-keys/usage.server";
@@ -14,8 +14,12 @@ import { VerifiedKeys } from "~/modules/api-keys/verify.server";
 import { SnapshotFiles } from "~/modules/hashlist/snapshot-files.server";
 import { publishAgreementsAndLists } from "~/modules/hashlist/startup.server";
 import type { Env } from "~/utils/env.server";
+import { getLogger } from "~/utils/logger.server";
+import { Lifecycle } from "./lifecycle";
+import { metricsEndpoint } from "./metrics-endpoint";
 import { isAllowedOrigin } from "./origin";
 import { remixHandler } from "./remix-handler";
+import { requestLog } from "./request-log";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** File uploads (up to 5 MB, in a multipart body): assessment evidence, a collaborative action's files. */
@@ -44,8 +48,8 @@ export interface HttpServerOptions {
   tick?: (db: Db) => Promise<void>;
 }
 
-export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
-  const log = pino({ level: env.LOG_LEVEL, base: { service: "partnerportalen" } });
+export function createApp({ env, build, db, publicDir, lifecycle }: HttpServerOptions & { lifecycle?: Lifecycle }) {
+  const log = getLogger();
   const apiUsage = new ApiUsage();
   const snapshotFiles = env.SNAPSHOT_DIR ? new SnapshotFiles(env.SNAPSHOT_DIR) : SnapshotFiles.temporary();
   const verifiedKeys = new VerifiedKeys(env.API_KEY_CACHE_MS);
@@ -53,24 +57,13 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
   app.disable("x-powered-by");
   if (env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
 
-  // Request id and CSP nonce first: everything after may log or render.
-  app.use((req, res, next) => {
-    res.locals.requestId = crypto.randomUUID();
+  // Request id (and its log line and metrics) and CSP nonce first: everything after may log or render.
+  app.use(requestLog({ log, build }));
+  app.use((_req, res, next) => {
     res.locals.cspNonce = crypto.randomBytes(16).toString("base64");
-    res.setHeader("X-Request-Id", res.locals.requestId);
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      log.info({
-        requestId: res.locals.requestId,
-        method: req.method,
-        path: req.path, // never the query string: it can carry single-use tokens
-        status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-        ip: req.ip,
-      });
-    });
     next();
   });
+  if (lifecycle) app.use(lifecycle.middleware);
 
   app.use(
     helmet({
@@ -131,6 +124,7 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
     next();
   });
 
+  app.use(metricsEndpoint(env));
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false }));
   // Only paths that look like files can be static: pages skip the file-system look-up.
   const serveStatic = express.static(publicDir, { maxAge: "1h", index: false });
@@ -157,6 +151,7 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
         apiUsage,
         snapshotFiles,
         verifiedKeys,
+        shuttingDown: () => lifecycle?.stopping ?? false,
       }),
     }),
   );
@@ -167,11 +162,13 @@ export function createApp({ env, build, db, publicDir }: HttpServerOptions) {
 export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?: Db }) {
   const { env } = options;
   const db = options.db ?? createDb(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE });
+  if (env.isProduction) await refuseUnsafeDatabase(db);
   await migrateToLatest(db);
   // A framework never published before (a new portal) is published from its file at once.
   const published = await publishMissingFrameworks(db, systemActor("startup"));
   published.push(...(await publishAgreementsAndLists(db)));
-  const { app, log, apiUsage } = createApp({ ...options, db });
+  const lifecycle = new Lifecycle();
+  const { app, log, apiUsage } = createApp({ ...options, db, lifecycle });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
   });
@@ -179,7 +176,7 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
   // A request must arrive whole within this (slow-body protection); a staff upload is imported while it
   // arrives, so this also bounds the size of a list file the back office takes (README).
   server.requestTimeout = env.REQUEST_TIMEOUT_SECONDS * 1000;
-  log.info({ url: env.APP_URL, port: env.PORT, engine: env.DATABASE_URL?.split(":")[0] ?? "sqlite", published }, "listening");
+  log.info({ event: "listening", url: env.APP_URL, port: env.PORT, engine: engineOf(db), published }, "listening");
 
   let ticking = false;
   const timer = options.tick
@@ -200,21 +197,27 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
   }, 1_000);
   usageTimer.unref();
 
-  let stopping = false;
   async function shutdown(signal: string) {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "shutting down");
+    if (lifecycle.stopping) return;
+    const started = Date.now();
+    log.info({ event: "shutdown.started", signal, inFlight: lifecycle.active, timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS }, "shutdown.started");
     if (timer) clearInterval(timer);
     clearInterval(usageTimer);
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    server.close(async () => {
+    const closeDb = async () => {
       await apiUsage.flush(db).catch(() => undefined);
       await db.destroy().catch(() => undefined);
-      process.exit(0);
-    });
-    server.closeIdleConnections();
+    };
+    // Requests still running when the time is up are cut off, and the exit code says so.
+    const force = setTimeout(() => {
+      log.error({ event: "shutdown.forced", inFlight: lifecycle.active }, "shutdown.forced");
+      server.closeAllConnections();
+      void closeDb().finally(() => process.exit(1));
+    }, env.SHUTDOWN_TIMEOUT_SECONDS * 1000);
+    await lifecycle.begin(server);
+    await closeDb();
+    clearTimeout(force);
+    log.info({ event: "shutdown.finished", seconds: (Date.now() - started) / 1000 }, "shutdown.finished");
+    process.exit(0);
   }
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));

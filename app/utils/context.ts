@@ -15,6 +15,8 @@ export interface RequestContext {
   snapshotFiles: SnapshotFiles;
   /** The database's answers about API keys, kept up to API_KEY_CACHE_MS (emptied by every change this server handles). */
   verifiedKeys: VerifiedKeys;
+  /** True once the server has begun to shut down (/readyz answers 503 from then on). */
+  shuttingDown?: () => boolean;
 }
 
 declare module "@remix-run/node" {

@@ -37,6 +37,10 @@ const schema = z.object({
   BRAND_HOTLINE_URL: z.string().url().default("https://www.ecpat.se/hotline"),
   BRAND_WEBSITE_URL: z.string().url().default("https://www.ecpat.se"),
   DEMO: bool,
+  /** The bearer token Prometheus presents at /metrics (unset: 404 in production, loopback only elsewhere). */
+  METRICS_TOKEN: z.string().min(32, "METRICS_TOKEN must be at least 32 characters (openssl rand -hex 32)").optional(),
+  /** How long a shutdown waits for requests in flight before it gives up and exits non-zero. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
 });
 
 export type Env = z.infer<typeof schema> & {
@@ -63,6 +67,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (!env.APP_SECRET || env.APP_SECRET.length < 32)
       problems.push("APP_SECRET must be set to at least 32 random characters in production (openssl rand -base64 48).");
     if (env.DEMO) problems.push("DEMO cannot be enabled in production.");
+    // The server speaks plain HTTP, so an https:// APP_URL means TLS ends at a proxy in front of it.
+    // TRUST_PROXY names how many proxies (or which addresses) to believe about the client's address
+    // and protocol; "true" would believe any client's own X-Forwarded-For and let it choose its
+    // address (and with it its throttles).
+    if (env.TRUST_PROXY && /^(true|\*)$/i.test(env.TRUST_PROXY.trim()))
+      problems.push("TRUST_PROXY=true trusts every client's X-Forwarded-For in production: set the number of proxies in front of the portal (e.g. 1) or their addresses.");
   }
   if (problems.length) throw new Error(`Unsafe production configuration:\n  ${problems.join("\n  ")}`);
   return {

@@ -87,6 +87,9 @@ const ROUTES: Record<string, RouteRule> = {
   root: { path: "/", get: "root" },
   "routes/_index": { path: "/", get: "public" },
   "routes/healthz": { path: "/healthz", get: "public" },
+  // Readiness (load balancers and orchestrators ask it, unauthenticated); /metrics is no Remix route:
+  // the server answers it before Remix, behind its own token (test/http/observability.test.ts).
+  "routes/readyz": { path: "/readyz", get: "public" },
   "routes/api+/$": { path: "/api/*", get: "not-found", post: "not-found" },
   "routes/api+/v1.lists._index": { path: "/api/v1/lists", get: "api" },
   "routes/developers": { path: "/developers", get: "public" },

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
 import { createUser, PASSWORD } from "../support/factories";
+import { mariadbAvailable, startThrowawayMariadb } from "../support/mariadb";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pp-prod-"));
 const file = path.join(dir, "prod.sqlite");
@@ -94,5 +95,35 @@ describe("production mode", () => {
     const http = run({ APP_URL: "http://portal.example" });
     expect(http.status).toBe(1);
     expect(http.stderr).toMatch(/APP_URL must be https/);
+    const trustAll = run({ TRUST_PROXY: "true" });
+    expect(trustAll.status).toBe(1);
+    expect(trustAll.stderr).toMatch(/TRUST_PROXY=true trusts every client's X-Forwarded-For/);
+    const shortToken = run({ METRICS_TOKEN: "too-short" });
+    expect(shortToken.status).toBe(1);
+    expect(shortToken.stderr).toMatch(/METRICS_TOKEN must be at least 32 characters/);
+    const badTimeout = run({ SHUTDOWN_TIMEOUT_SECONDS: "0" });
+    expect(badTimeout.status).toBe(1);
+    expect(badTimeout.stderr).toMatch(/SHUTDOWN_TIMEOUT_SECONDS/);
   });
+
+  it.runIf(mariadbAvailable)(
+    "refuses to start on a MariaDB whose innodb_flush_log_at_trx_commit is not 1, naming the setting",
+    async () => {
+      const mariadb = await startThrowawayMariadb(["--innodb-flush-log-at-trx-commit=2"]);
+      try {
+        const res = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+          const c = spawn(process.execPath, ["build/server.js"], { env: productionEnv({ PORT: "0", DATABASE_URL: mariadb.url }), stdio: ["ignore", "ignore", "pipe"] });
+          let stderr = "";
+          c.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+          c.on("exit", (status) => resolve({ status, stderr }));
+        });
+        expect(res.status).toBe(1);
+        expect(res.stderr).toMatch(/Unsafe production configuration/);
+        expect(res.stderr).toMatch(/innodb_flush_log_at_trx_commit is 2/);
+      } finally {
+        await mariadb.destroy();
+      }
+    },
+    60_000,
+  );
 });

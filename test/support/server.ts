@@ -10,7 +10,8 @@ import type { ServerBuild } from "@remix-run/node";
 import type { Db } from "#db/dialect";
 import { createApp } from "~/http/server";
 import type { ApiUsage } from "~/modules/api-keys/usage.server";
-import { getEnv } from "~/utils/env.server";
+import type { Lifecycle } from "~/http/lifecycle";
+import { getEnv, type Env } from "~/utils/env.server";
 
 let build: Promise<ServerBuild> | undefined;
 export function loadBuild(): Promise<ServerBuild> {
@@ -33,9 +34,9 @@ export interface TestServer {
  * default 1,000). 0 here unless a test asks: tests change keys and access through the services, not
  * through this server, and expect the next request to see it.
  */
-export async function startTestServer(db: Db, options: { apiKeyCacheMs?: number } = {}): Promise<TestServer> {
-  const env = { ...getEnv(), API_KEY_CACHE_MS: options.apiKeyCacheMs ?? 0 };
-  const { app, apiUsage } = createApp({ env, build: await loadBuild(), db, publicDir: path.resolve("public") });
+export async function startTestServer(db: Db, options: { apiKeyCacheMs?: number; env?: Partial<Env>; lifecycle?: Lifecycle } = {}): Promise<TestServer> {
+  const env = { ...getEnv(), API_KEY_CACHE_MS: options.apiKeyCacheMs ?? 0, ...options.env };
+  const { app, apiUsage } = createApp({ env, build: await loadBuild(), db, publicDir: path.resolve("public"), lifecycle: options.lifecycle });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });

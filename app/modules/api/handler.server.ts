@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { ZodType } from "zod";
 import type { Scope } from "~/modules/api-keys/api-keys.server";
 import { verifyApiKey, type ApiKeyAuth, type ApiList } from "~/modules/api-keys/verify.server";
+import { apiEndpointOf, recordApiMatches, recordApiRequest, statusClass } from "~/modules/metrics/metrics.server";
 import { AppError } from "~/utils/errors";
+import { logEvent } from "~/utils/logger.server";
 import { ApiProblem, PROBLEMS, problemResponse, type ProblemCode } from "./problem.server";
 
 export interface ApiResult {
@@ -55,8 +57,15 @@ export async function apiRoute(args: LoaderFunctionArgs, scope: Scope, handler: 
     },
     { keyId: auth?.keyId ?? null, ok: response.status < 400, matches: result?.matches },
   );
+  const endpoint = apiEndpointOf(url.pathname);
+  recordApiRequest(endpoint, problemCode ?? (response.status < 400 ? "ok" : `status_${statusClass(response.status)}`));
+  if (result?.matches) recordApiMatches(result.matches);
+  if (problemCode && REFUSALS_LOGGED.has(problemCode)) logEvent("api.refused", { requestId, keyId: auth?.keyId ?? null, organisationId: auth?.organisationId ?? null, route: endpoint, problem: problemCode, status: response.status }, { level: "warn" });
   return response;
 }
+
+/** Refusals worth a log line of their own: a key that does not work, or is used where it may not be. */
+const REFUSALS_LOGGED = new Set<ProblemCode>(["invalid_key", "access_inactive", "scope_not_allowed", "list_not_allowed", "address_not_allowed", "rate_limited", "quota_exceeded"]);
 
 function toProblem(error: unknown): ApiProblem {
   if (error instanceof ApiProblem) return error;

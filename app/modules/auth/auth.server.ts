@@ -4,6 +4,7 @@ import { toLanguage, type Language } from "~/modules/i18n/i18n";
 import { queueMail } from "~/modules/mail/mail.server";
 import { getEnv } from "~/utils/env.server";
 import { AppError } from "~/utils/errors";
+import { logEvent } from "~/utils/logger.server";
 import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server";
 import { clear, consume } from "./rate-limit.server";
 import { createSession, endUserSession, endUserSessions, markSessionTwoFactor, type AuthSession } from "./session.server";
@@ -27,6 +28,7 @@ export async function login(db: Db, actor: Actor, input: { email: string; passwo
   const ok = user?.password_hash && user.disabled_at === null ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDummy(input.password);
   if (!user || !ok) {
     await recordAudit(db, { ...actor, label: email }, { action: "auth.login_failed", targetType: "user", targetId: user?.id ?? null });
+    logEvent("auth.login_failed", { userId: user?.id ?? null }, { level: "warn" });
     throw new AppError("login_failed", 400);
   }
   await clear(db, "loginAccount", email);
@@ -36,6 +38,7 @@ export async function login(db: Db, actor: Actor, input: { email: string; passwo
   }
   const { cookie, session } = await createSession(db, user.id, { ip: actor.ip, userAgent: actor.userAgent });
   await recordAudit(db, { ...actor, userId: user.id, label: user.email }, { action: "auth.login", targetType: "user", targetId: user.id });
+  logEvent("auth.login", { userId: user.id });
   return {
     kind: "signed_in",
     cookie,
@@ -187,6 +190,7 @@ export async function resetPassword(db: Db, actor: Actor, token: string, passwor
       await queueMail(trx, { to: user.email, language: toLanguage(user.locale), template: "password_changed", params: { name: user.name } });
     }
   });
+  logEvent(purpose === "reset_password" ? "auth.password_reset" : "auth.password_set", { userId });
 }
 
 /** Changes the password of a signed-in user; their other sessions end. */
