@@ -21,6 +21,7 @@ export function navigationFor(data: RootData | undefined): { to: string; key: st
       { to: "/staff/hashlists", key: "staffHashlists.title", permission: "staff.hashlists.view" },
       { to: "/staff/audit", key: "nav.auditLog", permission: "staff.audit.view" },
       { to: "/staff/accounts", key: "nav.staffAccounts", permission: "staff.accounts.manage" },
+      { to: "/staff/status", key: "ops.nav", permission: "staff.status.view" },
     ];
     return items.filter((i) => staffCan(data.user!.staffRole, i.permission));
   }

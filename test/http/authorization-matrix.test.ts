@@ -133,6 +133,7 @@ const ROUTES: Record<string, RouteRule> = {
   },
   "routes/staff+/audit": { path: "/staff/audit", get: "staff:staff.audit.view" },
   "routes/staff+/accounts": { path: "/staff/accounts", get: "staff:staff.accounts.manage", post: "staff:staff.accounts.manage" },
+  "routes/staff+/status": { path: "/staff/status", get: "staff:staff.status.view" },
 
   "routes/app+/assessments._index": { path: "/app/assessments", get: "org:assessment.view", post: "org:assessment.edit" },
   "routes/app+/assessments.$assessmentId._index": { path: "/app/assessments/:assessmentId", get: "org:assessment.view", post: "org:assessment.edit" },

@@ -41,6 +41,7 @@ export const STAFF_PERMISSIONS = {
   "staff.hashlists.manage": { roles: ["staff_admin"] },
   "staff.hashlists.grant": { roles: STAFF },
   "staff.collab.review": { roles: STAFF },
+  "staff.status.view": { roles: STAFF },
 } as const satisfies Record<string, { roles: readonly StaffRole[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;

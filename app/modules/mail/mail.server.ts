@@ -168,3 +168,25 @@ export function mailDeliveryEnabled(): boolean {
 export async function listOutbox(db: Db, limit = 50) {
   return db.selectFrom("mail_outbox").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
 }
+
+/**
+ * The outbox at a glance (the staff status page): mail waiting to be sent, mail given up on after
+ * every retry, and how long the oldest waiting mail has waited.
+ */
+export async function outboxSummary(db: Db, now = Date.now()): Promise<{ pending: number; failed: number; oldestPendingAt: number | null }> {
+  const maxAttempts = RETRY_DELAYS_MS.length + 1;
+  const pending = await db
+    .selectFrom("mail_outbox")
+    .select((eb) => [eb.fn.countAll<number | string>().as("n"), eb.fn.min("created_at").as("oldest")])
+    .where("sent_at", "is", null)
+    .where("attempts", "<", maxAttempts)
+    .executeTakeFirstOrThrow();
+  const failed = await db
+    .selectFrom("mail_outbox")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("sent_at", "is", null)
+    .where("attempts", ">=", maxAttempts)
+    .executeTakeFirstOrThrow();
+  const oldest = pending.oldest === null || pending.oldest === undefined ? null : Math.min(Number(pending.oldest), now);
+  return { pending: Number(pending.n), failed: Number(failed.n), oldestPendingAt: oldest };
+}
