@@ -211,6 +211,8 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
     const force = setTimeout(() => {
       log.error({ event: "shutdown.forced", inFlight: lifecycle.active }, "shutdown.forced");
       server.closeAllConnections();
+      // Closing the pool gets a few seconds of its own: a forced stop must end.
+      setTimeout(() => process.exit(1), 3_000).unref();
       void closeDb().finally(() => process.exit(1));
     }, env.SHUTDOWN_TIMEOUT_SECONDS * 1000);
     await lifecycle.begin(server);
