@@ -272,7 +272,7 @@ export interface AgreementVersionTable {
   published_at: number;
   published_by: string | null;
 }
-export type AgreementKind = "data_use";
+export type AgreementKind = "data_use" | "commitment";
 
 export interface AgreementAcceptanceTable {
   id: string;
@@ -480,6 +480,50 @@ export interface CollabCommentTable {
   created_at: number;
 }
 
+export interface CommitmentSignatureTable {
+  id: string;
+  organisation_id: string;
+  /** The calendar year signed for. */
+  period: number;
+  agreement_version_id: string;
+  language: string;
+  /** The title and text exactly as shown when signing. */
+  title: string;
+  text: string;
+  sha256: string;
+  signer_user_id: string | null;
+  signer_name: string;
+  signer_title: string;
+  method: "password" | "totp";
+  signed_at: number;
+  ip: string | null;
+}
+
+export type ReportStatus = "valid" | "withdrawn";
+export type ReportTrigger = "request" | "assessment_approved";
+
+export interface ReportTable {
+  /** Random, unguessable: the public verification address. */
+  id: string;
+  organisation_id: string;
+  period: number;
+  language: string;
+  trigger: ReportTrigger;
+  sha256: string;
+  size: number;
+  pages: number;
+  /** JSON: the ReportData the PDF was rendered from. */
+  data: string;
+  content: Buffer;
+  issued_at: number;
+  issued_by: string | null;
+  issued_by_name: string | null;
+  status: ReportStatus;
+  withdrawn_at: number | null;
+  withdrawn_by: string | null;
+  withdrawn_reason: string | null;
+}
+
 export interface Database {
   organisation: OrganisationTable;
   organisation_status_event: OrganisationStatusEventTable;
@@ -518,4 +562,6 @@ export interface Database {
   collab_target: CollabTargetTable;
   collab_file: CollabFileTable;
   collab_comment: CollabCommentTable;
+  commitment_signature: CommitmentSignatureTable;
+  report: ReportTable;
 }

@@ -23,7 +23,9 @@ export type MailTemplate =
   | "collab_confirmed"
   | "collab_changes_requested"
   | "collab_commented"
-  | "collab_recorded_on_behalf";
+  | "collab_recorded_on_behalf"
+  | "report_issued"
+  | "report_withdrawn";
 
 export interface MailInput {
   to: string;
