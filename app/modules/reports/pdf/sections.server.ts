@@ -64,8 +64,10 @@ export function drawCommitment(l: ReportLayout, root: Struct, data: ReportData):
     [t("reportPdf.commitment.signerTitle"), c.signerTitle],
     [t("reportPdf.commitment.signedAt"), f.dateTime(c.signedAt)],
     [t("reportPdf.commitment.method"), c.method === "totp" ? t("reportPdf.commitment.methodTotp") : t("reportPdf.commitment.methodPassword")],
-    [t("reportPdf.commitment.sha256"), c.sha256],
   ]);
+  // The hash on a line of its own, small enough never to be split (64 hex digits).
+  l.gap(4);
+  l.paragraph(sect, `${t("reportPdf.commitment.sha256")}:\n${c.sha256}`, { size: SIZE.small });
   sect.end();
 }
 
