@@ -3,7 +3,8 @@
  * (a missing password is refused at the field first), issues the year's report in English, downloads
  * the PDF and checks it on the public verification page as a visitor would: dropping the genuine file
  * (the browser computes its SHA-256) says it matches, an altered copy says it does not, and without
- * JavaScript a pasted hash is checked by the server. axe-core checks every page on the way.
+ * JavaScript a pasted hash is checked by the server. Staff then withdraw the report (a reason is
+ * required), and the public page says it is withdrawn. axe-core checks every page on the way.
  */
 import fs from "node:fs";
 import crypto from "node:crypto";
@@ -72,6 +73,17 @@ describe("commitment report journey", () => {
     expect(await n.page.getByLabel(sv.verify.fileLabel, { exact: true }).count()).toBe(0);
     await field(n, sv.verify.pasteLabel).fill(sha256);
     await n.submit(button(n, sv.verify.check), { until: n.page.getByText(sv.verify.match) });
+
+    // ── Staff withdraw it with a reason; the public page says so from then on ─────────────────
+    const staffNav = s.page.getByRole("navigation", { name: sv.layout.mainNavigation });
+    await s.follow(staffNav.getByRole("link", { name: sv.nav.reports, exact: true }), at("/staff/reports"));
+    await s.follow(s.page.getByRole("row", { name: new RegExp(company.organisationName) }).getByRole("link"), at(`/staff/reports/${id}`));
+    await s.submit(button(s, sv.staffReports.withdraw), { until: s.page.getByText(sv.errors.report_reason_required) });
+    await field(s, sv.staffReports.reason).fill("Självskattningen behöver granskas om.");
+    await s.submit(button(s, sv.staffReports.withdraw), { url: at(`/staff/reports/${id}`, { notice: "report_withdrawn" }) });
+    await n.goto(`/verify/${id}`);
+    await n.page.getByText(sv.verify.withdrawnNote).waitFor();
+    expect(await n.page.getByText("Självskattningen behöver granskas om.").count()).toBe(0);
 
     for (const p of [c, s, v, n]) p.expectEveryPageChecked();
   });
