@@ -60,7 +60,9 @@ try {
       console.log(`${"".padEnd(22)} ${JOBS.find((j) => j.name === s.name)!.description}`);
     }
   } else {
-    const scheduler = new Scheduler(db, { instance: `cli:${process.pid}` });
+    // The summary below says what each job did; only failures are logged as they happen.
+    const log = { info: () => undefined, error: (obj: { err?: unknown; job?: string }, msg?: string) => console.error(`${obj.job ?? ""} ${msg ?? ""}: ${obj.err instanceof Error ? obj.err.message : String(obj.err)}`) };
+    const scheduler = new Scheduler(db, { instance: `cli:${process.pid}`, log });
     const outcomes = job ? [await scheduler.runJob(job)].filter((o): o is RunOutcome => o !== null) : await scheduler.runDue();
     if (job && !outcomes.length) console.log(`${job}: another run holds its lease; not run.`);
     else if (!outcomes.length) console.log("No job is due.");
