@@ -524,6 +524,44 @@ export interface ReportTable {
   withdrawn_reason: string | null;
 }
 
+/** A scheduled job and its lease (db/migrations/0007_jobs.ts, app/modules/jobs). */
+export interface JobTable {
+  name: string;
+  next_due_at: number;
+  /** The instance holding the lease while it runs the job, and until when. */
+  locked_by: string | null;
+  locked_until: number | null;
+  /** The job_run row of the run holding the lease. */
+  run_id: string | null;
+  last_started_at: number | null;
+  last_finished_at: number | null;
+  last_outcome: "ok" | "failed" | null;
+  last_error: string | null;
+  updated_at: number;
+}
+
+export interface JobRunTable {
+  id: string;
+  job_name: string;
+  instance: string;
+  started_at: number;
+  finished_at: number | null;
+  outcome: "running" | "ok" | "failed" | "abandoned";
+  error: string | null;
+  /** JSON object of counts. */
+  counts: string | null;
+}
+
+/** A notification sent once per (kind, subject, period); the primary key is the guarantee. */
+export interface NoticeTable {
+  kind: string;
+  subject_id: string;
+  period: string;
+  organisation_id: string | null;
+  recipients: number;
+  created_at: number;
+}
+
 export interface Database {
   organisation: OrganisationTable;
   organisation_status_event: OrganisationStatusEventTable;
@@ -564,4 +602,7 @@ export interface Database {
   collab_comment: CollabCommentTable;
   commitment_signature: CommitmentSignatureTable;
   report: ReportTable;
+  job: JobTable;
+  job_run: JobRunTable;
+  notice: NoticeTable;
 }

@@ -13,6 +13,7 @@ import { ApiUsage } from "~/modules/api-keys/usage.server";
 import { VerifiedKeys } from "~/modules/api-keys/verify.server";
 import { SnapshotFiles } from "~/modules/hashlist/snapshot-files.server";
 import { publishAgreementsAndLists } from "~/modules/hashlist/startup.server";
+import * as jobs from "~/modules/jobs/scheduler.server";
 import type { Env } from "~/utils/env.server";
 import { isAllowedOrigin } from "./origin";
 import { remixHandler } from "./remix-handler";
@@ -199,6 +200,7 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
       .catch((err) => log.error({ err }, "API usage flush failed"));
   }, 1_000);
   usageTimer.unref();
+  jobs.start(db, env, log);
 
   let stopping = false;
   async function shutdown(signal: string) {
@@ -210,6 +212,7 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {
+      await jobs.stop().catch(() => undefined);
       await apiUsage.flush(db).catch(() => undefined);
       await db.destroy().catch(() => undefined);
       process.exit(0);

@@ -25,7 +25,10 @@ export type MailTemplate =
   | "collab_commented"
   | "collab_recorded_on_behalf"
   | "report_issued"
-  | "report_withdrawn";
+  | "report_withdrawn"
+  | "assessment_reminder"
+  | "plan_items_due"
+  | "hashlist_stale";
 
 export interface MailInput {
   to: string;

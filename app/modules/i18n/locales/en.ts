@@ -1436,6 +1436,16 @@ export const en: Translation = {
     collab_comment_required: "Say what needs to change.",
     collab_too_many_files: "At most {{max}} files per action.",
   },
+  jobs: {
+    staleTitle: "Organisations that have stopped synchronising",
+    staleIntro: "Organisations with active access whose API keys have not synchronised the hash lists for more than {{days}} days. Their engineers are e-mailed once per such period.",
+    staleNone: "Every organisation with access has synchronised within {{days}} days.",
+    organisation: "Organisation",
+    lastSync: "Last synchronisation",
+    never: "Never",
+    activeSince: "Access since",
+    activeKeys: "Valid keys",
+  },
   mail: {
     greeting: "Hello!",
     footer: "Partnerportalen · {{brand}} · {{appUrl}}",
@@ -1558,6 +1568,24 @@ export const en: Translation = {
       subject: "{{brand}} has recorded a collaborative action for {{organisation}}",
       body: "Hello {{name}}, {{brand}} has recorded the collaborative action \"{{title}}\" for {{organisation}}. Check the details and add to them where needed.",
       action: "View the action",
+    },
+    assessment_reminder: {
+      subject: "Time for the {{year}} self-assessment of {{organisation}}",
+      body: "Hello {{name}}, {{organisation}} has not submitted a self-assessment for {{year}} yet.\n\nStart it in the portal – last year's answers come along and only need to be confirmed or changed – and submit it before the end of the year, so that {{brand}} can review it.",
+      action: "Go to the self-assessments",
+    },
+    plan_items_due: {
+      subject: "{{organisation}}: improvement-plan actions are due",
+      body: "Hello {{name}}, these actions in the improvement plan of {{organisation}} are due within {{days}} days or overdue:\n\n{{items}}\n\nUpdate their status or due date in the improvement plan as the work progresses.",
+      action: "Go to the improvement plan",
+      dueItem: "{{action}} – due {{date}}",
+      overdueItem: "{{action}} – overdue, was due {{date}}",
+    },
+    hashlist_stale: {
+      subject: "{{organisation}}: the hash list has not been synchronised",
+      body: "Hello {{name}}, the API keys of {{organisation}} have not synchronised the hash lists for more than {{days}} days (last synchronisation: {{lastSync}}). Your local copy is getting out of date and misses new hashes.\n\nCheck that the synchronisation runs and that its key is valid.",
+      action: "View the access",
+      never: "never",
     },
   },
 };

@@ -1437,6 +1437,16 @@ export const sv = {
     collab_comment_required: "Skriv vad som behöver ändras.",
     collab_too_many_files: "Högst {{max}} filer per aktivitet.",
   },
+  jobs: {
+    staleTitle: "Organisationer som har slutat synkronisera",
+    staleIntro: "Organisationer med aktiv åtkomst vars API-nycklar inte har synkroniserat hashlistorna på mer än {{days}} dagar. Deras tekniker får e-post en gång per sådan period.",
+    staleNone: "Alla organisationer med åtkomst har synkroniserat inom {{days}} dagar.",
+    organisation: "Organisation",
+    lastSync: "Senaste synkronisering",
+    never: "Aldrig",
+    activeSince: "Åtkomst sedan",
+    activeKeys: "Giltiga nycklar",
+  },
   mail: {
     greeting: "Hej!",
     footer: "Partnerportalen · {{brand}} · {{appUrl}}",
@@ -1559,6 +1569,24 @@ export const sv = {
       subject: "{{brand}} har registrerat en samverkansaktivitet för {{organisation}}",
       body: "Hej {{name}}, {{brand}} har registrerat samverkansaktiviteten ”{{title}}” för {{organisation}}. Kontrollera uppgifterna och komplettera dem vid behov.",
       action: "Visa aktiviteten",
+    },
+    assessment_reminder: {
+      subject: "Dags för självskattningen {{year}} för {{organisation}}",
+      body: "Hej {{name}}, {{organisation}} har ännu inte skickat in någon självskattning för {{year}}.\n\nStarta den i portalen – förra årets svar följer med och behöver bara bekräftas eller ändras – och skicka in den före årets slut, så att {{brand}} kan granska den.",
+      action: "Till självskattningarna",
+    },
+    plan_items_due: {
+      subject: "{{organisation}}: åtgärder i handlingsplanen ska vara klara",
+      body: "Hej {{name}}, de här åtgärderna i {{organisation}}s handlingsplan ska vara klara inom {{days}} dagar eller är försenade:\n\n{{items}}\n\nUppdatera status eller förfallodatum i handlingsplanen när arbetet går framåt.",
+      action: "Till handlingsplanen",
+      dueItem: "{{action}} – ska vara klar {{date}}",
+      overdueItem: "{{action}} – försenad, skulle ha varit klar {{date}}",
+    },
+    hashlist_stale: {
+      subject: "{{organisation}}: hashlistan har inte synkroniserats",
+      body: "Hej {{name}}, {{organisation}}s API-nycklar har inte synkroniserat hashlistorna på mer än {{days}} dagar (senaste synkronisering: {{lastSync}}). Er lokala kopia blir inaktuell och nya hashvärden missas.\n\nKontrollera att synkroniseringen körs och att nyckeln är giltig.",
+      action: "Visa åtkomsten",
+      never: "aldrig",
     },
   },
 };
