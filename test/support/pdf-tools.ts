@@ -175,3 +175,9 @@ export function preflight(files: string[]): PreflightResult[] {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const escapeXmlAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+
+/** Preflight on one file (a JVM start: prefer `preflight(files)` for several). */
+export function preflightFile(file: string): { valid: boolean; output: string } {
+  const [result] = preflight([file]);
+  return { valid: result!.valid, output: result!.output };
+}

@@ -34,6 +34,27 @@ const rendered = new Map<string, Rendered>();
 const key = (kind: Kind, language: Language) => `${kind}-${language}`;
 const get = (kind: Kind, language: Language) => rendered.get(key(kind, language))!;
 let preflightResults: PreflightResult[] = [];
+/** The history fixture with a first, unscored assessment: one trend point, too few peers, no gaps. */
+const sparse = new Map<Language, Rendered>();
+function sparseAssessment(language: Language): ReportData {
+  const data = sampleReportData({ kind: "history", language, actions: 3, planItems: 2 });
+  const assessment = data.assessment!;
+  return {
+    ...data,
+    assessment: {
+      ...assessment,
+      status: "submitted",
+      score: null,
+      maturity: null,
+      sections: assessment.sections.map((s) => ({ ...s, score: null, industryMedian: null })),
+      trend: [{ year: data.period, score: 41 }],
+      comparison: { available: false, peers: 3 },
+      gaps: [],
+      review: null,
+    },
+    confirmation: { ...data.confirmation, assessmentConfirmed: false, confirmedActions: 1 },
+  };
+}
 let notPdfA = "";
 
 beforeAll(async () => {
@@ -47,10 +68,16 @@ beforeAll(async () => {
       rendered.set(key(kind, language), { data, bytes, file, pages: pdfInfo(file).pages });
     }
   }
+  for (const language of LANGUAGES) {
+    const data = sparseAssessment(language);
+    const bytes = await renderReport(data);
+    const file = tmp.write(`sparse-${language}.pdf`, bytes);
+    sparse.set(language, { data, bytes, file, pages: pdfInfo(file).pages });
+  }
   // A plain pdfkit document (not PDF/A): shows that the Preflight check can fail.
   notPdfA = tmp.write("plain.pdf", await plainPdf());
   // One JVM for every file (Preflight takes seconds to start).
-  preflightResults = preflight([...[...rendered.values()].map((r) => r.file), notPdfA]);
+  preflightResults = preflight([...[...rendered.values(), ...sparse.values()].map((r) => r.file), notPdfA]);
 }, 120_000);
 
 afterAll(() => tmp?.remove());
@@ -231,6 +258,25 @@ describe("commitment report PDF: what it says", () => {
     ]) {
       expect(text).toContain(line);
     }
+  });
+});
+
+describe("commitment report PDF: an assessment with little behind it", () => {
+  it.each(LANGUAGES)("(%s) says there are too few peers, no trend yet and no gaps, and is still valid PDF/A-1b", (language) => {
+    const { file, data } = sparse.get(language)!;
+    const l = labels(language);
+    expect(qpdfCheck(file).ok).toBe(true);
+    const result = preflightResults.find((r) => r.file === file)!;
+    expect(result.valid, result.output).toBe(true);
+    const text = flat(pdfText(file));
+    expect(text).toContain(fill(l.assessment.comparisonTooFew, { peers: 3 }));
+    expect(text).toContain(fill(l.assessment.trendSingle, { year: data.period, score: 41 }));
+    expect(text).toContain(l.assessment.gapsNone);
+    expect(text).toContain(l.assessment.notScored);
+    expect(text).toContain(fill(l.confirmation.assessmentNotApproved, { ngo: data.confirmation.ngoName, period: data.period }));
+    expect(text).toContain(fill(l.confirmation.actions_one, { ngo: data.confirmation.ngoName, period: data.period, count: 1 }));
+    // Short: no table of contents.
+    expect(text).not.toContain(l.toc.title);
   });
 });
 

@@ -599,7 +599,7 @@ export const en: Translation = {
       sectionsAltItem: "{{section}} {{score}}",
       sectionsAltMedian: "{{section}} {{score}} (industry median {{median}})",
       legendScore: "Score",
-      legendMedian: "Industry median",
+      legendMedian: "Industry median (in brackets)",
       noSections: "The assessment has no scored sections.",
       trend: "Trend over the years",
       trendAlt: "Line chart of the overall score per year, 0 to 100: {{items}}.",

@@ -600,7 +600,7 @@ export const sv = {
       sectionsAltItem: "{{section}} {{score}}",
       sectionsAltMedian: "{{section}} {{score}} (branschens median {{median}})",
       legendScore: "Poäng",
-      legendMedian: "Branschens median",
+      legendMedian: "Branschens median (inom parentes)",
       noSections: "Självskattningen har inga poängsatta avsnitt.",
       trend: "Utveckling över åren",
       trendAlt: "Linjediagram över totalpoängen per år, 0 till 100: {{items}}.",

@@ -169,6 +169,10 @@ export function drawPlan(l: ReportLayout, root: Struct, data: ReportData): void 
     sect,
     plan.counts.map((c) => ({ title: t("reportPdf.plan.countItem", { label: c.label, count: c.count }) })),
   );
+  if (plan.items.length === 0) {
+    sect.end();
+    return;
+  }
   l.heading(sect, 2, t("reportPdf.plan.items"));
   drawTable(l, sect, {
     columns: [
