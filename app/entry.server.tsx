@@ -1,4 +1,3 @@
-import { warnExpiringKeys } from "~/modules/api-keys/api-keys.server";
 import { Transform } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
@@ -9,7 +8,6 @@ import { NonceProvider } from "~/components/nonce";
 import { createRequestI18n, getLanguage } from "~/modules/i18n/i18n.server";
 import { logger } from "~/utils/logger.server";
 import type { Db } from "#db/dialect";
-import { deleteExpiredSessions } from "~/modules/auth/session.server";
 import { deliverPendingMail } from "~/modules/mail/mail.server";
 
 export const streamTimeout = 5_000;
@@ -74,18 +72,10 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
   logger.error({ err: error, requestId: context.requestId, path: new URL(request.url).pathname }, "unhandled error");
 };
 
-let lastCleanup = 0;
-
 /**
- * Periodic work, called by the HTTP server every few seconds: deliver queued mail; hourly, remove
- * expired sessions and spent rate-limit counters.
+ * Periodic work, called by the HTTP server every few seconds: deliver queued mail. Clean-up, key
+ * expiry warnings and the other scheduled work are jobs (app/modules/jobs), run once across instances.
  */
 export async function periodicWork(db: Db): Promise<void> {
   await deliverPendingMail(db);
-  if (Date.now() - lastCleanup > 3_600_000) {
-    lastCleanup = Date.now();
-    await warnExpiringKeys(db);
-    await deleteExpiredSessions(db);
-    await db.deleteFrom("rate_limit").where("reset_at", "<", Date.now()).execute();
-  }
 }

@@ -321,3 +321,11 @@ export async function runInTempDir(prefix: string, run: (dir: BenchDir) => Promi
     await cleanup();
   }
 }
+
+/** The median of some measurements (the middle one, or the mean of the two middle ones). */
+export function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

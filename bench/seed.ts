@@ -152,6 +152,11 @@ export async function seedBench(db: Db, options: { organisations: number; passwo
     collab_target: [],
     collab_file: [],
     collab_comment: [],
+    commitment_signature: [],
+    report: [],
+    job: [],
+    job_run: [],
+    notice: [],
   };
 
   const user = (email: string, name: string, createdAt: number, extra: Partial<Insertable<Database["user"]>> = {}) => {

@@ -272,7 +272,7 @@ export interface AgreementVersionTable {
   published_at: number;
   published_by: string | null;
 }
-export type AgreementKind = "data_use";
+export type AgreementKind = "data_use" | "commitment";
 
 export interface AgreementAcceptanceTable {
   id: string;
@@ -480,6 +480,88 @@ export interface CollabCommentTable {
   created_at: number;
 }
 
+export interface CommitmentSignatureTable {
+  id: string;
+  organisation_id: string;
+  /** The calendar year signed for. */
+  period: number;
+  agreement_version_id: string;
+  language: string;
+  /** The title and text exactly as shown when signing. */
+  title: string;
+  text: string;
+  sha256: string;
+  signer_user_id: string | null;
+  signer_name: string;
+  signer_title: string;
+  method: "password" | "totp";
+  signed_at: number;
+  ip: string | null;
+}
+
+export type ReportStatus = "valid" | "withdrawn";
+export type ReportTrigger = "request" | "assessment_approved";
+
+export interface ReportTable {
+  /** Random, unguessable: the public verification address. */
+  id: string;
+  organisation_id: string;
+  period: number;
+  language: string;
+  trigger: ReportTrigger;
+  sha256: string;
+  size: number;
+  pages: number;
+  /** JSON: the ReportData the PDF was rendered from. */
+  data: string;
+  content: Buffer;
+  issued_at: number;
+  issued_by: string | null;
+  issued_by_name: string | null;
+  status: ReportStatus;
+  withdrawn_at: number | null;
+  withdrawn_by: string | null;
+  withdrawn_reason: string | null;
+}
+
+/** A scheduled job and its lease (db/migrations/0007_jobs.ts, app/modules/jobs). */
+export interface JobTable {
+  name: string;
+  next_due_at: number;
+  /** The instance holding the lease while it runs the job, and until when. */
+  locked_by: string | null;
+  locked_until: number | null;
+  /** The job_run row of the run holding the lease. */
+  run_id: string | null;
+  last_started_at: number | null;
+  last_finished_at: number | null;
+  last_outcome: "ok" | "failed" | null;
+  last_error: string | null;
+  updated_at: number;
+}
+
+export interface JobRunTable {
+  id: string;
+  job_name: string;
+  instance: string;
+  started_at: number;
+  finished_at: number | null;
+  outcome: "running" | "ok" | "failed" | "abandoned";
+  error: string | null;
+  /** JSON object of counts. */
+  counts: string | null;
+}
+
+/** A notification sent once per (kind, subject, period); the primary key is the guarantee. */
+export interface NoticeTable {
+  kind: string;
+  subject_id: string;
+  period: string;
+  organisation_id: string | null;
+  recipients: number;
+  created_at: number;
+}
+
 export interface Database {
   organisation: OrganisationTable;
   organisation_status_event: OrganisationStatusEventTable;
@@ -518,4 +600,9 @@ export interface Database {
   collab_target: CollabTargetTable;
   collab_file: CollabFileTable;
   collab_comment: CollabCommentTable;
+  commitment_signature: CommitmentSignatureTable;
+  report: ReportTable;
+  job: JobTable;
+  job_run: JobRunTable;
+  notice: NoticeTable;
 }

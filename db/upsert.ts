@@ -24,3 +24,14 @@ export async function upsert<T extends keyof Database & string>(
       .execute();
   }
 }
+
+/**
+ * Inserts a row unless its unique key already exists (`ON CONFLICT DO NOTHING` on SQLite, `INSERT
+ * IGNORE` on MySQL). True when this call inserted it: inside a transaction, only one of several racing
+ * transactions gets true (the others wait for its lock and then see the row).
+ */
+export async function insertIfAbsent<T extends keyof Database & string>(db: Db, table: T, values: Insertable<Database[T]>): Promise<boolean> {
+  const insert = db.insertInto(table).values(values as any);
+  const result = engineOf(db) === "mysql" ? await insert.ignore().executeTakeFirst() : await insert.onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}

@@ -13,6 +13,7 @@ import { ApiUsage } from "~/modules/api-keys/usage.server";
 import { VerifiedKeys } from "~/modules/api-keys/verify.server";
 import { SnapshotFiles } from "~/modules/hashlist/snapshot-files.server";
 import { publishAgreementsAndLists } from "~/modules/hashlist/startup.server";
+import * as jobs from "~/modules/jobs/scheduler.server";
 import type { Env } from "~/utils/env.server";
 import { getLogger } from "~/utils/logger.server";
 import { Lifecycle } from "./lifecycle";
@@ -196,6 +197,7 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
       .catch((err) => log.error({ err }, "API usage flush failed"));
   }, 1_000);
   usageTimer.unref();
+  jobs.start(db, env, log);
 
   async function shutdown(signal: string) {
     if (lifecycle.stopping) return;
@@ -204,6 +206,7 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
     if (timer) clearInterval(timer);
     clearInterval(usageTimer);
     const closeDb = async () => {
+      await jobs.stop().catch(() => undefined);
       await apiUsage.flush(db).catch(() => undefined);
       await db.destroy().catch(() => undefined);
     };

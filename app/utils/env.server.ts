@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isJobName, parseDuration, type JobName } from "~/modules/jobs/names";
 
 /**
  * Configuration, validated once. Every variable is documented in the README; an unsafe production
@@ -41,9 +42,40 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(32, "METRICS_TOKEN must be at least 32 characters (openssl rand -hex 32)").optional(),
   /** How long a shutdown waits for requests in flight before it gives up and exits non-zero. */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  // Scheduled jobs (app/modules/jobs, docs/operations.md). Unset JOBS_ENABLED: on, except in tests.
+  JOBS_ENABLED: z.enum(["0", "1", "true", "false", ""]).optional(),
+  JOBS_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  JOBS_LEASE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
+  JOBS_INTERVALS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const out: Partial<Record<JobName, number>> = {};
+      for (const part of (value ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
+        const [name = "", duration = ""] = part.split("=").map((p) => p.trim());
+        const ms = parseDuration(duration);
+        if (!isJobName(name) || ms === null || ms < 1000) {
+          ctx.addIssue({ code: "custom", message: `"${part}" is not <job>=<number><s|m|h|d> with a known job (npm run jobs -- --list)` });
+          return z.NEVER;
+        }
+        out[name] = ms;
+      }
+      return out;
+    }),
+  ASSESSMENT_REMINDER_DATE: z
+    .string()
+    .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "must be MM-DD")
+    .default("10-01"),
+  PLAN_DUE_SOON_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  API_KEY_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  HASHLIST_STALE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  MAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  ACCESS_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  JOB_RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
-export type Env = z.infer<typeof schema> & {
+export type Env = Omit<z.infer<typeof schema>, "JOBS_ENABLED"> & {
+  JOBS_ENABLED: boolean;
   APP_URL: string;
   APP_SECRET: string;
   isProduction: boolean;
@@ -79,6 +111,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...env,
     APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
     APP_SECRET: env.APP_SECRET ?? DEVELOPMENT_SECRET,
+    JOBS_ENABLED: env.JOBS_ENABLED ? env.JOBS_ENABLED === "1" || env.JOBS_ENABLED === "true" : env.NODE_ENV !== "test",
     isProduction,
   };
 }

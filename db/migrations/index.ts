@@ -4,6 +4,8 @@ import * as m0002 from "./0002_assessments";
 import * as m0003 from "./0003_hashlist";
 import * as m0004 from "./0004_hash_entry_snapshot_index";
 import * as m0005 from "./0005_collaboration";
+import * as m0006 from "./0006_reports";
+import * as m0007 from "./0007_jobs";
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so that the bundled server
@@ -15,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   "0003_hashlist": m0003,
   "0004_hash_entry_snapshot_index": m0004,
   "0005_collaboration": m0005,
+  "0006_reports": m0006,
+  "0007_jobs": m0007,
 };

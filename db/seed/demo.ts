@@ -16,6 +16,7 @@ import { encrypt } from "~/utils/crypto.server";
 import { seedDemoAssessments, type DemoAssessmentPlan } from "./demo-assessments";
 import { seedDemoCollaboration } from "./demo-collaboration";
 import { seedDemoHashlists } from "./demo-hashlists";
+import { seedDemoReports } from "./demo-reports";
 import { getEnv } from "~/utils/env.server";
 import { newId } from "~/utils/ids";
 
@@ -247,5 +248,8 @@ export async function seedDemo(db: Db): Promise<DemoLogins> {
     { organisationId: created.get("Nordresor AB")!.id, admin: adminOf("Nordresor AB", "admin@nordresor.example"), grant: true },
     { organisationId: created.get("Handelshuset Väst AB")!.id, admin: adminOf("Handelshuset Väst AB", "lena@handelshuset.example"), grant: false },
   ]);
+
+  // Commitment reports: every approved company has signed and has a report that verifies.
+  await seedDemoReports(db, DEMO_PASSWORD);
   return logins;
 }

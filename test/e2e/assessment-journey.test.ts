@@ -271,7 +271,9 @@ describe("self-assessment journey", () => {
     const reviewed = s.page.locator(`[id="${commented.question}"]`);
     await reviewed.getByText(reply, { exact: true }).waitFor();
     await reviewed.getByText(level3, { exact: true }).waitFor();
-    await s.submit(button(s, sv.staffAssessments.approve), { url: at(`/staff/assessments/${id}`, { notice: "assessment_approved" }) });
+    // Approving issues the year's commitment report as well.
+    await s.submit(button(s, sv.staffAssessments.approve), { url: at(`/staff/assessments/${id}`, { notice: "assessment_approved_report" }) });
+    await s.page.getByText(sv.notices.assessment_approved_report).waitFor();
     await s.page.getByRole("heading", { level: 1 }).getByText(sv.assessmentStatus.approved, { exact: true }).waitFor();
 
     // ── Approved: the results, with score, maturity level and gaps; the gaps go into the plan ──

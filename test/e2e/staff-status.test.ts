@@ -17,7 +17,7 @@ describe("staff status page", () => {
     await s.follow(nav.getByRole("link", { name: sv.ops.nav, exact: true }), at("/staff/status"));
     await heading(s, sv.ops.title).waitFor();
     await s.page.getByRole("heading", { level: 2, name: sv.ops.jobs }).waitFor();
-    await s.page.getByText(sv.ops.jobsUnavailable).waitFor();
+    await s.page.getByText("hashlist-staleness", { exact: true }).waitFor();
     s.expectEveryPageChecked();
 
     const plain = await e2e.open({ label: "staff, no JavaScript", javaScriptEnabled: false });

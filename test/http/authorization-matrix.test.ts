@@ -13,11 +13,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import type { OrganisationStatus } from "#db/schema";
 import { PERMISSIONS, STAFF_PERMISSIONS, type Permission, type StaffPermission } from "~/modules/auth/permissions";
 import { newId } from "~/utils/ids";
+import { currentCommitment, newReportId } from "~/modules/reports/reports.server";
 import { systemActor } from "~/modules/audit/audit.server";
 import { importHashFile } from "~/modules/hashlist/import.server";
 import { useTestDb } from "../support/db";
 import { setUpHashLists } from "../support/hashlist";
-import { nextOrgNumber, rowCounts } from "../support/factories";
+import { nextOrgNumber, PASSWORD, rowCounts } from "../support/factories";
 import { changedTables, dbSnapshot, followDb, seedPersonas, type OrgKey, type Persona, type World } from "../support/personas";
 import { run, testContext, testRequest } from "../support/routes";
 import { loadBuild, startTestServer, type TestServer } from "../support/server";
@@ -170,6 +171,14 @@ const ROUTES: Record<string, RouteRule> = {
   "routes/staff+/collaboration.new": { path: "/staff/collaboration/new", get: "staff:staff.collab.review", post: "staff:staff.collab.review" },
   "routes/staff+/collaboration.$actionId._index": { path: "/staff/collaboration/:actionId", get: "staff:staff.collab.review", post: "staff:staff.collab.review" },
   "routes/staff+/collaboration.$actionId.files.$fileId": { path: "/staff/collaboration/:actionId/files/:fileId", get: "staff:staff.collab.review" },
+  "routes/app+/commitment": { path: "/app/commitment", get: "org:reports.view", post: "org:commitment.sign" },
+  "routes/app+/reports._index": { path: "/app/reports", get: "org:reports.view", post: "org:reports.issue" },
+  "routes/app+/reports.$reportId._index": { path: "/app/reports/:reportId", get: "org:reports.view" },
+  "routes/app+/reports.$reportId.download": { path: "/app/reports/:reportId/download", get: "org:reports.view" },
+  "routes/staff+/reports._index": { path: "/staff/reports", get: "staff:staff.reports.view" },
+  "routes/staff+/reports.$reportId._index": { path: "/staff/reports/:reportId", get: "staff:staff.reports.view", post: "staff:staff.reports.withdraw" },
+  "routes/staff+/reports.$reportId.download": { path: "/staff/reports/:reportId/download", get: "staff:staff.reports.view" },
+  "routes/verify.$reportId": { path: "/verify/:reportId", get: "public", post: "public" },
 
   "routes/staff+/assessments._index": { path: "/staff/assessments", get: "staff:staff.assessments.review" },
   "routes/staff+/assessments.overview": { path: "/staff/assessments/overview", get: "staff:staff.assessments.review" },
@@ -359,6 +368,18 @@ function targetsOf(path: string, world: World): Target[] {
     if (path.startsWith("/staff/")) targets.push({ url: fillAll({ actionId: newId(), fileId: newId() }), label: `${path} (none such)`, owner: null });
     return targets;
   }
+  // A report: company A's and B's, and for staff a missing one. The public verification page shows a
+  // report's company to anyone holding its (unguessable) address: it is probed with A's only.
+  if (params[0] === "reportId") {
+    const fill = (id: string) => path.replace(":reportId", id);
+    if (path.startsWith("/verify/")) return [{ url: fill(world.aReport), label: `${path} (company A's, public)`, owner: "any" }];
+    const targets: Target[] = [
+      { url: fill(world.aReport), label: `${path} (company A's)`, owner: "a" },
+      { url: fill(world.bReport), label: `${path} (company B's)`, owner: "b" },
+    ];
+    if (path.startsWith("/staff/")) targets.push({ url: fill(newReportId()), label: `${path} (none such)`, owner: null });
+    return targets;
+  }
   if (params.length > 1) throw new Error(`${path}: more than one param; teach targetsOf() about it`);
   const fill = (value: string) => path.replace(/:\w+/, value);
   switch (params[0]) {
@@ -533,6 +554,7 @@ describe("authorization matrix", () => {
   // Every route × every persona over HTTP: slow on a busy machine, so a generous limit.
   it("POST a valid form as anyone who may not make the change: refused, nothing written", { timeout: 180_000 }, async () => {
     const w = world;
+    const commitment = (await currentCommitment(ctx.db))!;
     const page = (label?: string, owner: Target["owner"] = "any") => (path: string): Target => ({ url: path, label: label ? `${path} (${label})` : path, owner });
     const withId = (id: string, label: string, owner: Target["owner"]) => (path: string): Target => ({ url: path.replace(/:\w+/, id), label: `${path} (${label})`, owner });
     const probes: Probe[] = [
@@ -629,6 +651,21 @@ describe("authorization matrix", () => {
         ];
       }),
       { routeId: "routes/staff+/collaboration.new", target: page(), form: { ...COLLAB_FORM, organisationId: w.a.organisation.id }, what: "record an action for company A" },
+      {
+        routeId: "routes/app+/commitment",
+        target: page(),
+        form: { versionId: commitment.id, language: "sv", period: String(new Date().getUTCFullYear()), signerTitle: "Matrix title", password: PASSWORD, confirm: "on" },
+        what: "sign the commitment",
+      },
+      { routeId: "routes/app+/reports._index", target: page(), form: { period: String(new Date().getUTCFullYear()), language: "sv" }, what: "issue a report" },
+      ...(["a", "b"] as const).map(
+        (org): Probe => ({
+          routeId: "routes/staff+/reports.$reportId._index",
+          target: withId(w[`${org}Report`], `company ${org.toUpperCase()}'s report`, "any"),
+          form: { reason: "Withdrawn by an intruder" },
+          what: `withdraw company ${org.toUpperCase()}'s report`,
+        }),
+      ),
     ];
 
     const failures: string[] = [];

@@ -11,6 +11,7 @@ import { createMigrator } from "#db/migrate";
 import { migrations } from "#db/migrations/index";
 import { Lifecycle } from "~/http/lifecycle";
 import { routeLabeller } from "~/http/route-label";
+import { Scheduler } from "~/modules/jobs/scheduler.server";
 import { isLoopback, metricsAccess, metricsRegistry, recordJobRun, tokenMatches } from "~/modules/metrics/metrics.server";
 import { checkReadiness } from "~/modules/ops/readiness.server";
 import { useTestDb } from "../support/db";
@@ -187,6 +188,10 @@ describe("/metrics", () => {
     expect(sample(after, "jobs_runs_total", { job: "ops-test-job", outcome: "ok" }) - sample(before, "jobs_runs_total", { job: "ops-test-job", outcome: "ok" })).toBe(1);
     expect(sample(after, "jobs_runs_total", { job: "ops-test-job", outcome: "failed" })).toBe(1);
     expect(sample(after, "jobs_run_duration_seconds_count", { job: "ops-test-job" })).toBe(2);
+    // The scheduler records its own runs.
+    await new Scheduler(ctx.db, { log: { info: () => undefined, error: () => undefined }, leaseMs: 60_000, intervals: {} }).runDue();
+    const ran = await scrape();
+    expect(sample(ran, "jobs_runs_total", { job: "cleanup", outcome: "ok" }) - sample(after, "jobs_runs_total", { job: "cleanup", outcome: "ok" })).toBe(1);
   });
 
   it("never has a label holding an id or a path: routes are route ids", async () => {

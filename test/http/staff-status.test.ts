@@ -1,6 +1,6 @@
 /**
  * The staff status page over real HTTP, on the suite's engine: versions, database and migration
- * level, hash lists with their latest import, the mail outbox, and the scheduled-jobs placeholder,
+ * level, hash lists with their latest import, the mail outbox, and the scheduled jobs' last runs,
  * in both languages. (Who may see it: the authorization matrix; axe: the e2e staff journey.)
  */
 import { Readable } from "node:stream";
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrations } from "#db/migrations/index";
 import { systemActor } from "~/modules/audit/audit.server";
 import { importHashFile } from "~/modules/hashlist/import.server";
+import { Scheduler } from "~/modules/jobs/scheduler.server";
 import { outboxSummary } from "~/modules/mail/mail.server";
 import { getSystemStatus } from "~/modules/ops/status.server";
 import pkg from "../../package.json";
@@ -68,6 +69,7 @@ describe("staff status page", () => {
 
   it("shows it to staff, in Swedish and in English, and works without JavaScript (plain HTML)", async () => {
     await seed();
+    await new Scheduler(ctx.db, { log: { info: () => undefined, error: () => undefined }, leaseMs: 60_000, intervals: {} }).runDue();
     const staff = await createUser(ctx.db, { staffRole: "staff" });
     const cookie = await sessionCookie(ctx.db, staff.id);
     const sv = await server.fetch("/staff/status", { cookie });
@@ -78,13 +80,15 @@ describe("staff status page", () => {
     expect(html).toContain(process.version);
     expect(html).toContain(Object.keys(migrations).at(-1));
     expect(html).toContain("Schemalagda jobb");
-    expect(html).toContain("Inte tillgängligt än");
+    // Every job, with the outcome of its last run.
+    for (const name of ["assessment-reminders", "cleanup", "retention", "hashlist-staleness"]) expect(html).toContain(`<span class="mono">${name}</span>`);
+    expect(html).toContain("Lyckades");
     expect(html).toMatch(/<td class="mono">industry<\/td><td>3<\/td>/);
     // The navigation links to it.
     expect(html).toMatch(/href="\/staff\/status"[^>]*>Driftstatus</);
     const en = await server.fetch("/staff/status", { cookie, headers: { "Accept-Language": "en" } });
     const english = await en.text();
     expect(english).toContain("<h1>System status</h1>");
-    expect(english).toContain("Not yet available");
+    expect(english).toContain("Succeeded");
   });
 });

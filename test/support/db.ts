@@ -4,6 +4,9 @@
  * is set: one database per worker, migrated once, every table emptied before each test.
  */
 import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import SQLite from "better-sqlite3";
 import { sql } from "kysely";
 import { afterAll, beforeEach } from "vitest";
@@ -86,4 +89,33 @@ export function useTestDb(): { db: Db } {
     }
   });
   return holder;
+}
+
+/**
+ * The test's database as a URL that more connections (a second app instance, a server process) can
+ * open: with TEST_DATABASE_URL the worker's MariaDB database, emptied; otherwise a migrated SQLite
+ * file of its own. `open()` makes another Kysely instance on it; `cleanup()` removes the SQLite file.
+ * Files using it also call `useTestDb()`, which drops the MariaDB database at the end.
+ */
+export async function sharedTestDatabase(): Promise<{ url: string; db: Db; open(): Db; cleanup(): Promise<void> }> {
+  if (mysqlUrl) {
+    const { db, name } = await workerMysql();
+    await emptyMysql(db);
+    const url = new URL(mysqlUrl);
+    url.pathname = `/${name}`;
+    return { url: url.toString(), db, open: () => createDb(url.toString(), { poolSize: 5 }), cleanup: async () => undefined };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pp-shared-"));
+  const url = `sqlite:${path.join(dir, "shared.sqlite")}`;
+  const db = createDb(url);
+  await migrateToLatest(db);
+  return {
+    url,
+    db,
+    open: () => createDb(url),
+    cleanup: async () => {
+      await db.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

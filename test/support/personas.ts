@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 /**
  * The people of the authorization tests: one signed-in session per persona, seeded in a fresh
  * database, plus the helpers that prove "nothing was written".
@@ -9,6 +10,7 @@ import { addMembership, inviteMember } from "~/modules/members/members.server";
 import { startAssessment } from "~/modules/assessments/assessments.server";
 import { addEvidenceFile } from "~/modules/assessments/evidence.server";
 import { createAction } from "~/modules/collaboration/collaboration.server";
+import { issueReport } from "~/modules/reports/reports.server";
 import { addActionFile } from "~/modules/collaboration/files.server";
 import { createCompany, createUser, sessionCookie } from "./factories";
 import { publishFixtures } from "./frameworks";
@@ -108,6 +110,14 @@ export async function seedPersonas(db: Db) {
   const aCollab = await collabOf(a, "Alfa matrix training");
   const bCollab = await collabOf(b, "Beta confidential workshop");
 
+  // An issued commitment report of each company: B's id is a foreign id.
+  const reportOf = async (company: typeof a) => {
+    const admin = company.members.org_admin;
+    return (await issueReport(db, { userId: admin.id, label: admin.email, ip: null, userAgent: null }, company.organisation.id, { period: year, language: "sv", trigger: "request" })).id;
+  };
+  const aReport = await reportOf(a);
+  const bReport = await reportOf(b);
+
   const staff = await createUser(db, { staffRole: "staff", name: "Matrix Staff" });
   const staffAdmin = await createUser(db, { staffRole: "staff_admin", name: "Matrix Staff Admin" });
   const orphan = await createUser(db, { name: "Matrix Orphan" });
@@ -173,6 +183,8 @@ export async function seedPersonas(db: Db) {
     bAssessment,
     aCollab,
     bCollab,
+    aReport,
+    bReport,
     bAdminSessionKey: bAdminSession.session.key,
     /** What only company B (and staff) may ever see: its name and its people's addresses. */
     bSecrets: [b.organisation.name, ...Object.values(b.members).map((m) => m.email), bInvitationEmail, b.organisation.id, bCollab.title],
@@ -209,16 +221,25 @@ const TABLES = [
   "collab_target",
   "collab_file",
   "collab_comment",
+  "commitment_signature",
+  "report",
 ] as const;
 
 export type Snapshot = Record<(typeof TABLES)[number], string[]>;
+
+/** A row's value as the snapshot keeps it: binary content (files, PDFs) by its SHA-256, to stay small. */
+function snapshotValue(this: Record<string, unknown>, key: string, value: unknown) {
+  const raw = this[key];
+  if (raw instanceof Uint8Array) return `sha256:${crypto.createHash("sha256").update(raw).digest("hex")}`;
+  return typeof value === "bigint" ? Number(value) : value;
+}
 
 /** Every row of every table (rate_limit aside: refused requests may count against a limit). */
 export async function dbSnapshot(db: Db): Promise<Snapshot> {
   const out = {} as Snapshot;
   for (const table of TABLES) {
     const rows = await db.selectFrom(table).selectAll().execute();
-    out[table] = rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? Number(v) : v))).sort();
+    out[table] = rows.map((r) => JSON.stringify(r, snapshotValue)).sort();
   }
   return out;
 }

@@ -19,7 +19,7 @@ export const AGREEMENTS_DIR = path.resolve(process.env.AGREEMENTS_DIR ?? "db/agr
 const local = z.object({ sv: z.string().trim().min(1), en: z.string().trim().min(1) }).strict();
 const fileSchema = z
   .object({
-    kind: z.enum(["data_use"]),
+    kind: z.enum(["data_use", "commitment"]),
     versions: z.array(z.object({ version: z.string().regex(/^[0-9A-Za-z.-]{1,20}$/), title: local, text: local }).strict()).min(1),
   })
   .strict();

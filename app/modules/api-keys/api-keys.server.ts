@@ -210,15 +210,13 @@ export async function rollApiKey(db: Db, actor: Actor, organisationId: string, k
   });
 }
 
-/** Keys are announced this long before they expire. */
-export const EXPIRY_WARNING_DAYS = 14;
-
 /**
  * E-mails the organisation's engineers (and the key's creator) about each active key that expires
- * within EXPIRY_WARNING_DAYS, once per key. Safe on several instances: each key is claimed with a
- * conditional update before its mail is queued, in the same transaction.
+ * within `days` (API_KEY_EXPIRY_WARNING_DAYS, default 14), once per key. Safe on several instances:
+ * each key is claimed with a conditional update before its mail is queued, in the same transaction.
+ * Run by the scheduled job "api-key-expiry" (app/modules/jobs).
  */
-export async function warnExpiringKeys(db: Db, now = Date.now()): Promise<number> {
+export async function warnExpiringKeys(db: Db, now = Date.now(), days = getEnv().API_KEY_EXPIRY_WARNING_DAYS): Promise<number> {
   const due = await db
     .selectFrom("api_key as k")
     .innerJoin("organisation as o", "o.id", "k.organisation_id")
@@ -226,7 +224,7 @@ export async function warnExpiringKeys(db: Db, now = Date.now()): Promise<number
     .where("k.expiry_warned_at", "is", null)
     .where("k.revoked_at", "is", null)
     .where("k.expires_at", ">", now)
-    .where("k.expires_at", "<=", now + EXPIRY_WARNING_DAYS * DAY)
+    .where("k.expires_at", "<=", now + days * DAY)
     .execute();
   let warned = 0;
   for (const key of due) {

@@ -193,6 +193,25 @@ export async function resetPassword(db: Db, actor: Actor, token: string, passwor
   logEvent(purpose === "reset_password" ? "auth.password_reset" : "auth.password_set", { userId });
 }
 
+/**
+ * Re-confirms that the signed-in person is at the keyboard before they sign something: a code from
+ * their second factor when they give one, else their password. Failures count against a throttle and
+ * are audited; returns how they confirmed.
+ */
+export async function reconfirmIdentity(db: Db, actor: Actor, userId: string, input: { password?: string; code?: string }): Promise<"password" | "totp"> {
+  await consume(db, [["reconfirmUser", userId]]);
+  const user = await db.selectFrom("user").select(["password_hash", "totp_enabled_at"]).where("id", "=", userId).executeTakeFirstOrThrow();
+  const code = input.code?.replace(/\s/g, "") ?? "";
+  if (code) {
+    if (user.totp_enabled_at !== null && (await checkTotpCode(db, userId, code))) return "totp";
+    await recordAudit(db, actor, { action: "auth.reconfirm_failed", targetType: "user", targetId: userId, details: { method: "totp" } });
+    throw new AppError("code_invalid", 400, { fieldErrors: { code: "code_invalid" } });
+  }
+  if (user.password_hash && input.password && (await verifyPassword(user.password_hash, input.password))) return "password";
+  await recordAudit(db, actor, { action: "auth.reconfirm_failed", targetType: "user", targetId: userId, details: { method: "password" } });
+  throw new AppError("reconfirm_password_wrong", 400, { fieldErrors: { password: "reconfirm_password_wrong" } });
+}
+
 /** Changes the password of a signed-in user; their other sessions end. */
 export async function changePassword(db: Db, actor: Actor, session: AuthSession, input: { currentPassword: string; newPassword: string }) {
   await consume(db, [["passwordChangeUser", session.userId]]);

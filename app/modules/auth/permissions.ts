@@ -27,6 +27,9 @@ export const PERMISSIONS = {
   "apikeys.manage": { roles: ["engineer"], write: true },
   "collab.view": { roles: ALL_ROLES, write: false },
   "collab.manage": { roles: ["partner_manager", "org_admin"], write: true },
+  "commitment.sign": { roles: ["compliance_officer", "org_admin"], write: true },
+  "reports.view": { roles: ALL_ROLES, write: false },
+  "reports.issue": { roles: ["compliance_officer", "org_admin", "partner_manager"], write: true },
 } as const satisfies Record<string, { roles: readonly Role[]; write: boolean }>;
 
 export const STAFF_PERMISSIONS = {
@@ -42,6 +45,8 @@ export const STAFF_PERMISSIONS = {
   "staff.hashlists.grant": { roles: STAFF },
   "staff.collab.review": { roles: STAFF },
   "staff.status.view": { roles: STAFF },
+  "staff.reports.view": { roles: STAFF },
+  "staff.reports.withdraw": { roles: STAFF },
 } as const satisfies Record<string, { roles: readonly StaffRole[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -24,6 +24,8 @@ export const RATE_RULES = {
   inviteOrg: { limit: 30, windowMs: 60 * MINUTE },
   inviteRecipient: { limit: 3, windowMs: 24 * 60 * MINUTE },
   passwordChangeUser: { limit: 5, windowMs: 15 * MINUTE },
+  reconfirmUser: { limit: 5, windowMs: 15 * MINUTE },
+  verifyReportIp: { limit: 60, windowMs: 15 * MINUTE },
 } satisfies Record<string, RateRule>;
 
 export type RateRuleName = keyof typeof RATE_RULES;

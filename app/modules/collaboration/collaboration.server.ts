@@ -648,3 +648,23 @@ export async function confirmedActions(db: Db, organisationId: string, period: {
     }))
     .filter((r): r is typeof r & { content: RevisionContent } => r.content !== null && r.content.startsOn >= period.from && r.content.startsOn <= period.to);
 }
+
+/**
+ * Every action of a year for the commitment report, in date order: a confirmed action as the NGO
+ * confirmed it (later unconfirmed edits are not shown as confirmed), any other as it stands now.
+ */
+export async function actionsOfPeriod(db: Db, organisationId: string, year: number) {
+  const from = `${year}-01-01`;
+  const to = `${year}-12-31`;
+  const [rows, confirmed] = await Promise.all([
+    db.selectFrom("collab_action as a").select(["a.id", ...CONTENT_COLUMNS]).where("a.organisation_id", "=", organisationId).where("a.starts_on", ">=", from).where("a.starts_on", "<=", to).execute(),
+    confirmedActions(db, organisationId, { from, to }),
+  ]);
+  const byId = new Map(confirmed.map((c) => [c.id, c]));
+  return rows
+    .map((r) => {
+      const c = byId.get(r.id);
+      return c ? { id: r.id, confirmed: true, content: c.content as ActionContent } : { id: r.id, confirmed: false, content: contentOf(r) };
+    })
+    .sort((a, b) => a.content.startsOn.localeCompare(b.content.startsOn) || a.id.localeCompare(b.id));
+}

@@ -12,8 +12,8 @@ import { ensureTestList } from "./lists.server";
 export async function publishAgreementsAndLists(db: Db): Promise<string[]> {
   const actor = systemActor("startup");
   const published = await publishMissingAgreements(db, actor, {
-    onPublished: async (trx, _version, previous) => {
-      if (!previous) return;
+    onPublished: async (trx, version, previous) => {
+      if (!previous || version.kind !== "data_use") return;
       for (const organisationId of await organisationsRelyingOn(trx, previous.id)) await notifyAccessLost(trx, organisationId, "agreement_changed");
     },
   });

@@ -23,7 +23,12 @@ export type MailTemplate =
   | "collab_confirmed"
   | "collab_changes_requested"
   | "collab_commented"
-  | "collab_recorded_on_behalf";
+  | "collab_recorded_on_behalf"
+  | "report_issued"
+  | "report_withdrawn"
+  | "assessment_reminder"
+  | "plan_items_due"
+  | "hashlist_stale";
 
 export interface MailInput {
   to: string;

@@ -11,7 +11,9 @@ import { actorOf, requireStaff } from "~/modules/auth/guards.server";
 import { localizeQuestion } from "~/modules/frameworks/localize";
 import { getLanguage } from "~/modules/i18n/i18n.server";
 import { getOrganisation } from "~/modules/organisations/organisations.server";
+import { issueAfterApproval } from "~/modules/reports/reports.server";
 import { handleForm } from "~/utils/forms.server";
+import { logger } from "~/utils/logger.server";
 import { pageTitle } from "~/utils/meta";
 import { formatDateTime } from "~/utils/time";
 
@@ -58,8 +60,18 @@ export async function action(args: ActionFunctionArgs) {
     const comments = Object.entries(raw)
       .filter(([k, v]) => k.startsWith("comment:") && typeof v === "string" && v.trim())
       .map(([k, v]) => ({ questionId: k.slice("comment:".length), body: String(v).slice(0, 4000) }));
-    await reviewAssessment(args.context.db, actorOf(args, auth.user), id, { decision: input.decision, summary: input.summary, comments });
-    return redirect(`/staff/assessments/${id}?notice=${input.decision === "approve" ? "assessment_approved" : "assessment_returned"}`);
+    const actor = actorOf(args, auth.user);
+    await reviewAssessment(args.context.db, actor, id, { decision: input.decision, summary: input.summary, comments });
+    if (input.decision === "return") return redirect(`/staff/assessments/${id}?notice=assessment_returned`);
+    // The year's commitment report is issued at once; if that fails, the approval stands.
+    const issued = await issueAfterApproval(args.context.db, actor, id).then(
+      () => true,
+      (error: unknown) => {
+        logger.error({ err: error, assessmentId: id }, "report after approval failed");
+        return false;
+      },
+    );
+    return redirect(`/staff/assessments/${id}?notice=${issued ? "assessment_approved_report" : "assessment_approved"}`);
   });
 }
 

@@ -8,12 +8,14 @@ import { actorOf, requireStaff } from "~/modules/auth/guards.server";
 import { staffCan } from "~/modules/auth/permissions";
 import { createHashList, listHashLists } from "~/modules/hashlist/lists.server";
 import { createListSchema } from "~/modules/hashlist/staff-schema";
+import { staleOrganisations } from "~/modules/hashlist/staleness.server";
 import { listStaffImports } from "~/modules/hashlist/staff.server";
 import { toLanguage } from "~/modules/i18n/i18n";
 import { getLanguage } from "~/modules/i18n/i18n.server";
+import { getEnv } from "~/utils/env.server";
 import { handleForm } from "~/utils/forms.server";
 import { pageTitle } from "~/utils/meta";
-import { formatDateTime } from "~/utils/time";
+import { formatDate, formatDateTime } from "~/utils/time";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "staffHashlists.title");
 
@@ -21,13 +23,20 @@ export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireStaff(args, "staff.hashlists.view");
   const { db } = args.context;
   const language = toLanguage(await getLanguage(args.request));
-  const [lists, imports, agreements] = await Promise.all([listHashLists(db), listStaffImports(db, null, 30), listAgreementVersions(db, "data_use")]);
+  const [lists, imports, agreements, stale] = await Promise.all([
+    listHashLists(db),
+    listStaffImports(db, null, 30),
+    listAgreementVersions(db, "data_use"),
+    staleOrganisations(db, Date.now()),
+  ]);
   const slugs = new Map(lists.map((l) => [l.id, l.slug]));
   return {
     canManage: staffCan(auth.user.staffRole, "staff.hashlists.manage"),
     lists: lists.map((l) => ({ id: l.id, slug: l.slug, name: l.name[language], isTest: l.isTest, liveCount: l.liveCount, lastSeq: l.lastSeq, updatedAt: l.updatedAt })),
     imports: imports.map(({ rejections: _rejections, ...i }) => ({ ...i, listSlug: slugs.get(i.listId) ?? String(i.listId) })),
     agreements: agreements.map((a) => ({ id: a.id, version: a.version, title: a.title[language], sha256: a.sha256, publishedAt: a.publishedAt })),
+    stale,
+    staleDays: getEnv().HASHLIST_STALE_DAYS,
   };
 }
 
@@ -90,6 +99,39 @@ export default function StaffHashlists() {
       <section aria-labelledby="imports">
         <h2 id="imports">{t("staffHashlists.latestImports")}</h2>
         <ImportsTable imports={d.imports} showList />
+      </section>
+
+      <section aria-labelledby="stale">
+        <h2 id="stale">{t("jobs.staleTitle")}</h2>
+        <p className="muted">{t("jobs.staleIntro", { days: d.staleDays })}</p>
+        {d.stale.length === 0 ? (
+          <p>{t("jobs.staleNone", { days: d.staleDays })}</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("jobs.organisation")}</th>
+                  <th scope="col">{t("jobs.lastSync")}</th>
+                  <th scope="col">{t("jobs.activeSince")}</th>
+                  <th scope="col">{t("jobs.activeKeys")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.stale.map((o) => (
+                  <tr key={o.organisationId}>
+                    <td>
+                      <Link to={`/staff/organisations/${o.organisationId}`}>{o.name}</Link>
+                    </td>
+                    <td>{o.lastSyncAt === null ? t("jobs.never") : formatDateTime(o.lastSyncAt, i18n.language)}</td>
+                    <td>{formatDate(o.activeSince, i18n.language)}</td>
+                    <td>{o.activeKeys}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
 
       {d.canManage && (

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "~/modules/auth/guards.server";
+import { listJobStatus } from "~/modules/jobs/scheduler.server";
 import { getSystemStatus } from "~/modules/ops/status.server";
 import { pageTitle } from "~/utils/meta";
 import { formatDateTime } from "~/utils/time";
@@ -10,12 +11,13 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "ops.title
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireStaff(args, "staff.status.view");
-  return { status: await getSystemStatus(args.context.db), now: Date.now() };
+  const [status, jobs] = await Promise.all([getSystemStatus(args.context.db), listJobStatus(args.context.db)]);
+  return { status, jobs, now: Date.now() };
 }
 
 export default function StaffStatus() {
   const { t, i18n } = useTranslation();
-  const { status: s, now } = useLoaderData<typeof loader>();
+  const { status: s, jobs, now } = useLoaderData<typeof loader>();
   const lng = i18n.language;
   const number = (n: number) => n.toLocaleString(lng);
   return (
@@ -93,7 +95,37 @@ export default function StaffStatus() {
 
       <section aria-labelledby="ops-jobs">
         <h2 id="ops-jobs">{t("ops.jobs")}</h2>
-        <p>{t("ops.jobsUnavailable")}</p>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("ops.job")}</th>
+                <th scope="col">{t("ops.jobInterval")}</th>
+                <th scope="col">{t("ops.jobLastRun")}</th>
+                <th scope="col">{t("ops.jobOutcome")}</th>
+                <th scope="col">{t("ops.jobNext")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr key={j.name}>
+                  <td>
+                    <span className="mono">{j.name}</span>
+                    <br />
+                    <span className="muted small">{j.description}</span>
+                  </td>
+                  <td>{t("ops.minutes", { count: Math.round(j.intervalMs / 60_000) })}</td>
+                  <td>{j.lastFinishedAt === null ? t("ops.jobNever") : formatDateTime(j.lastFinishedAt, lng)}</td>
+                  <td>
+                    {j.runningOn ? t("ops.jobRunningOn", { instance: j.runningOn }) : j.lastOutcome ? t(`ops.jobOutcomes.${j.lastOutcome}`) : "–"}
+                    {j.lastOutcome === "failed" && j.lastError && <span className="muted small"> – {j.lastError}</span>}
+                  </td>
+                  <td>{j.nextDueAt === null ? t("ops.jobNotScheduled") : formatDateTime(j.nextDueAt, lng)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </>
   );
