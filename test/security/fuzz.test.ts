@@ -162,9 +162,15 @@ describe("fuzz: form actions", () => {
     const actionRoutes = Object.values(build.routes).filter((r) => r.module.action && !r.id.startsWith("routes/api+/") && !SKIPPED.has(r.id));
     expect(actionRoutes.length).toBeGreaterThan(30);
 
+    const unknown = Object.keys(FORM_SCHEMAS).filter((id) => !build.routes[id]?.module.action);
+    expect(unknown, "FORM_SCHEMAS names routes without an action in the build").toEqual([]);
+
     const failures: string[] = [];
     let requests = 0;
     let routeNumber = 0;
+    // Answers to the allowed persona's forms that show the form was read and refused (not a guard's 401/403).
+    let allowedCases = 0;
+    let refusedByForm = 0;
     for (const route of actionRoutes) {
       routeNumber++;
       const url = urlOf(fullPath(route), world, industry.id);
@@ -198,12 +204,18 @@ describe("fuzz: form actions", () => {
         requests++;
         const label = `POST ${url} [${route.id}] as ${persona.name}, ${body.label} ${typeof body.body === "string" ? JSON.stringify(body.body.slice(0, 200)) : ""}`;
         failures.push(...answerFailures(label, res, text, body.values));
+        if (persona === allowed) {
+          allowedCases++;
+          if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403) refusedByForm++;
+        }
       }
       const changed = writes(before, await dbSnapshot(ctx.db));
       if (changed.length) failures.push(`POST ${url} [${route.id}] as ${allowed.name}: hostile forms wrote to ${changed.join(", ")}`);
     }
-    console.info(`fuzz: ${requests} form requests to ${actionRoutes.length} actions`);
+    console.info(`fuzz: ${requests} form requests to ${actionRoutes.length} actions; ${refusedByForm} of ${allowedCases} refused by the form`);
     report(failures, requests);
+    // The cases reach the forms: most are refused by validation, not stopped at the door.
+    expect(refusedByForm / allowedCases).toBeGreaterThan(0.8);
   });
 });
 
