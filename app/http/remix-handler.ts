@@ -32,6 +32,10 @@ export function remixHandler(options: {
     }
     res.statusMessage = response.statusText;
     res.status(response.status);
+    // An answer given before the request's body was read (a form over the action's limit, refused
+    // by its Content-Length) leaves the rest of that body on the connection, where a kept-alive
+    // connection's next request would be read from: that connection ends with this answer.
+    if (!req.complete) res.setHeader("Connection", "close");
     const file = response.headers.get(SEND_FILE_HEADER);
     for (const [key, value] of response.headers.entries()) if (key !== SEND_FILE_HEADER.toLowerCase()) res.append(key, value);
     if (!response.body && !file) {
