@@ -72,6 +72,8 @@ const schema = z.object({
   MAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   ACCESS_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   JOB_RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  INVITATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  HASHLIST_TOMBSTONE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "JOBS_ENABLED"> & {

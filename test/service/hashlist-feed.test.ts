@@ -5,7 +5,8 @@ import { systemActor } from "~/modules/audit/audit.server";
 import fs from "node:fs";
 import { readChanges, snapshotChecksum, snapshotPages, CSV_HEADER } from "~/modules/hashlist/feed.server";
 import { SnapshotFiles } from "~/modules/hashlist/snapshot-files.server";
-import { addEntries, canaryEntries, createHashList, ensureTestList, getHashList, removeEntries, TEST_LIST_SLUG } from "~/modules/hashlist/lists.server";
+import { addEntries, canaryEntries, createHashList, ensureTestList, getHashList, pruneTombstones, removeEntries, TEST_LIST_SLUG } from "~/modules/hashlist/lists.server";
+import { matchHashes } from "~/modules/hashlist/match.server";
 import { bytesToHex, type HashEntry } from "~/modules/hashlist/values";
 import { AppError } from "~/utils/errors";
 import { useTestDb } from "../support/db";
@@ -167,6 +168,58 @@ describe("hash lists", () => {
     expect(await code(readChanges(ctx.db, head, 6, 10))).toBe("checkpoint_invalid");
     expect(await code(readChanges(ctx.db, head, -1, 10))).toBe("checkpoint_invalid");
     expect(await code(readChanges(ctx.db, { ...head, minSeq: 3 }, 2, 10))).toBe("snapshot_required");
+  });
+
+  it("prunes old tombstones a run after raising min_seq: what is still served does not change, older deltas are refused", async () => {
+    const DAY = 86_400_000;
+    const now = Date.UTC(2026, 10, 1);
+    const old = now - 100 * DAY;
+    const list = await newList();
+    const test = await ensureTestList(ctx.db, actor);
+    await ctx.db.transaction().execute((trx) => addEntries(trx, list.id, [1, 2, 3, 4, 5].map(sha256Entry), old));
+    await ctx.db.transaction().execute((trx) => removeEntries(trx, list.id, [sha256Entry(1), sha256Entry(2)], old));
+    await ctx.db.transaction().execute((trx) => addEntries(trx, list.id, [sha256Entry(6)], now - DAY));
+    await ctx.db.transaction().execute((trx) => removeEntries(trx, list.id, [sha256Entry(3)], now - DAY));
+    await ctx.db.transaction().execute((trx) => removeEntries(trx, test.id, [canaryEntries()[0]!], old));
+    const head = (await getHashList(ctx.db, list.id))!;
+    const snapshot = await snapshotSet(list.id, head.lastSeq);
+    const delta = await readChanges(ctx.db, head, 7, 100);
+    const rows = () => ctx.db.selectFrom("hash_entry").select("added_seq").where("list_id", "=", list.id).execute();
+    const code = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+
+    // First run: min_seq moves to the last removal older than 90 days (checkpoint 7); nothing is deleted yet.
+    expect(await pruneTombstones(ctx.db, now, 90)).toMatchObject({ deleted: 0, raised: 1 });
+    const raised = (await getHashList(ctx.db, list.id))!;
+    expect(raised.minSeq).toBe(7);
+    expect(await rows()).toHaveLength(6);
+    expect(await code(readChanges(ctx.db, raised, 6, 100))).toBe("snapshot_required");
+    // Second run: the tombstones behind min_seq go; the snapshot and the deltas still served are the same.
+    expect(await pruneTombstones(ctx.db, now, 90)).toMatchObject({ deleted: 2, raised: 0 });
+    expect(await rows()).toHaveLength(4);
+    expect(await snapshotSet(list.id, head.lastSeq)).toEqual(snapshot);
+    expect(await readChanges(ctx.db, raised, 7, 100)).toEqual(delta);
+    expect(await pruneTombstones(ctx.db, now, 90)).toMatchObject({ deleted: 0, raised: 0 });
+    // The test list keeps its canaries' history.
+    expect((await getHashList(ctx.db, test.id))!.minSeq).toBe(0);
+  });
+
+  it("does not match a PDQ entry whose removal was pruned before the in-memory index caught up (the index is built again)", async () => {
+    const DAY = 86_400_000;
+    const now = Date.now();
+    const list = await newList();
+    await ctx.db.transaction().execute((trx) => addEntries(trx, list.id, [pdqEntry(1), pdqEntry(2)], now - 200 * DAY));
+    const query = [{ index: 0, entry: pdqEntry(1) }];
+    const matchList = async () => {
+      const l = (await getHashList(ctx.db, list.id))!;
+      return matchHashes(ctx.db, [{ id: l.id, slug: l.slug, lastSeq: l.lastSeq, minSeq: l.minSeq }], query, 0);
+    };
+    expect(await matchList()).toHaveLength(1);
+    // Removed long ago and pruned before the index caught up: the index cannot learn of it from a delta.
+    await ctx.db.transaction().execute((trx) => removeEntries(trx, list.id, [pdqEntry(1)], now - 100 * DAY));
+    await pruneTombstones(ctx.db, now, 90);
+    await pruneTombstones(ctx.db, now, 90);
+    expect(await ctx.db.selectFrom("hash_entry").select("added_seq").where("list_id", "=", list.id).execute()).toHaveLength(1);
+    expect(await matchList()).toEqual([]);
   });
 
   it("snapshot at T0 plus every delta to T1 is exactly the snapshot at T1, while writers run concurrently (property)", async () => {

@@ -3,6 +3,7 @@
  * once; what housekeeping deletes; and the scheduler's guard – two instances racing for a due job run
  * it once, and a crashed run's lease expires so that the job runs again.
  */
+import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Db } from "#db/dialect";
 import type { AssessmentStatus, ImprovementStatus } from "#db/schema";
@@ -209,7 +210,7 @@ describe("hash-list staleness", () => {
 });
 
 describe("housekeeping", () => {
-  it("deletes expired sessions, spent tokens and rate-limit windows, and sent mail past its retention – nothing else", async () => {
+  it("deletes expired sessions, spent tokens and rate-limit windows, sent mail and dead invitations past their retention – nothing else", async () => {
     const now = Date.UTC(2026, 5, 1);
     const { members } = await createCompany(ctx.db);
     const user = members.org_admin.id;
@@ -220,13 +221,37 @@ describe("housekeeping", () => {
     await ctx.db.insertInto("rate_limit").values([{ key: "old", count: 3, reset_at: now - 1 }, { key: "new", count: 1, reset_at: now + 60_000 }]).execute();
     const mail = (subject: string, sent: number | null) => ({ id: newId(), to_address: "a@example.test", subject, text_body: "", html_body: "", template: "t", created_at: now - 200 * DAY, sent_at: sent, attempts: 1, next_attempt_at: 0, last_error: null });
     await ctx.db.insertInto("mail_outbox").values([mail("old sent", now - 100 * DAY), mail("recent", now - 10 * DAY), mail("never sent", null)]).execute();
+    const organisation_id = (await ctx.db.selectFrom("membership").select("organisation_id").where("user_id", "=", user).executeTakeFirstOrThrow()).organisation_id;
+    const invitation = (email: string, expires: number, accepted: number | null, revoked: number | null) => ({
+      id: newId(),
+      organisation_id,
+      email,
+      roles: "[]",
+      token_hash: crypto.randomBytes(32).toString("hex"),
+      invited_by: user,
+      created_at: expires - 7 * DAY,
+      expires_at: expires,
+      accepted_at: accepted,
+      revoked_at: revoked,
+    });
+    await ctx.db
+      .insertInto("invitation")
+      .values([
+        invitation("expired-long-ago@example.test", now - 31 * DAY, null, null),
+        invitation("revoked-long-ago@example.test", now + DAY, null, now - 31 * DAY),
+        invitation("expired-lately@example.test", now - 29 * DAY, null, null),
+        invitation("accepted@example.test", now - 300 * DAY, now - 301 * DAY, null),
+        invitation("pending@example.test", now + DAY, null, null),
+      ])
+      .execute();
 
-    expect(await cleanUp(ctx.db, now, { mailRetentionDays: 90 })).toEqual({ sessions: 1, tokens: 2, rateLimits: 1, sentMail: 1 });
+    expect(await cleanUp(ctx.db, now, { mailRetentionDays: 90, invitationRetentionDays: 30 })).toEqual({ sessions: 1, tokens: 2, rateLimits: 1, sentMail: 1, invitations: 2 });
     expect((await ctx.db.selectFrom("session").select("id").execute()).map((r) => r.id)).toEqual(["b".repeat(64)]);
     expect((await ctx.db.selectFrom("token").select("token_hash").execute()).map((r) => r.token_hash)).toEqual(["3".repeat(64)]);
     expect((await ctx.db.selectFrom("rate_limit").select("key").execute()).map((r) => r.key)).toEqual(["new"]);
     expect((await ctx.db.selectFrom("mail_outbox").select("subject").orderBy("subject").execute()).map((r) => r.subject)).toEqual(["never sent", "recent"]);
-    expect(await cleanUp(ctx.db, now, { mailRetentionDays: 90 })).toEqual({ sessions: 0, tokens: 0, rateLimits: 0, sentMail: 0 });
+    expect((await ctx.db.selectFrom("invitation").select("email").orderBy("email").execute()).map((r) => r.email)).toEqual(["accepted@example.test", "expired-lately@example.test", "pending@example.test"]);
+    expect(await cleanUp(ctx.db, now, { mailRetentionDays: 90, invitationRetentionDays: 30 })).toEqual({ sessions: 0, tokens: 0, rateLimits: 0, sentMail: 0, invitations: 0 });
   });
 
   it("keeps the API access log and job runs for their retention, in batches", async () => {

@@ -232,3 +232,62 @@ export async function ensureTestList(db: Db, actor: Actor): Promise<HashList> {
   await db.transaction().execute((trx) => addEntries(trx, list.id, canaryEntries()));
   return (await getHashList(db, list.id))!;
 }
+
+/**
+ * Prunes a list's old tombstones, in two steps a run apart so that no reader is ever served a delta
+ * with a hole in it:
+ * 1. Tombstones at or before `min_seq` are deleted (in batches, each its own statement). `min_seq` was
+ *    raised by an earlier run, so every delta since then that reached back that far was refused with
+ *    410 `snapshot_required`, and no request still running can be reading them.
+ * 2. `min_seq` is raised to the last removal older than `days` (under the list's row lock, so it never
+ *    passes a checkpoint being written). From then on a client behind it takes the snapshot again.
+ * An entry added and removed before `min_seq` appears in no snapshot and no delta that is still served,
+ * so deleting its row changes no answer. The test list is never pruned (its canaries stay put).
+ */
+export async function pruneTombstones(db: Db, now: number, days: number): Promise<{ lists: number; deleted: number; raised: number }> {
+  const lists = await db.selectFrom("hash_list").select(["id", "min_seq"]).where("is_test", "=", 0).orderBy("id").execute();
+  let deleted = 0;
+  let raised = 0;
+  for (const list of lists) {
+    const minSeq = Number(list.min_seq);
+    for (;;) {
+      const rows = await db
+        .selectFrom("hash_entry")
+        .select("added_seq")
+        .where("list_id", "=", list.id)
+        .where("removed_seq", "<=", minSeq)
+        .orderBy("removed_seq")
+        .limit(5000)
+        .execute();
+      if (!rows.length) break;
+      const result = await db
+        .deleteFrom("hash_entry")
+        .where("list_id", "=", list.id)
+        .where(
+          "added_seq",
+          "in",
+          rows.map((r) => r.added_seq),
+        )
+        .where("removed_seq", "<=", minSeq)
+        .executeTakeFirst();
+      deleted += Number(result.numDeletedRows);
+      if (rows.length < 5000) break;
+    }
+    const cutoff = await db
+      .selectFrom("hash_entry")
+      .select((eb) => eb.fn.max("removed_seq").as("seq"))
+      .where("list_id", "=", list.id)
+      .where("removed_seq", "is not", null)
+      .where("removed_at", "<", now - days * 86_400_000)
+      .executeTakeFirst();
+    const seq = Number(cutoff?.seq ?? 0);
+    if (seq > minSeq) {
+      await db.transaction().execute(async (trx) => {
+        await lockList(trx, list.id);
+        await trx.updateTable("hash_list").set({ min_seq: seq }).where("id", "=", list.id).where("min_seq", "<", seq).execute();
+      });
+      raised++;
+    }
+  }
+  return { lists: lists.length, deleted, raised };
+}

@@ -12,6 +12,7 @@ export interface MatchList {
   id: number;
   slug: string;
   lastSeq: number;
+  minSeq: number;
 }
 
 export interface MatchResult {
@@ -106,13 +107,16 @@ async function advance(db: Db, listId: number, state: PdqState, head: number): P
   return { seq: head, index: state.index, extraIds, extraHashes, extraRemoved };
 }
 
-/** The list's PDQ index as of `head` (built on first use, then kept current). */
-async function pdqState(db: Db, listId: number, head: number): Promise<PdqState> {
+/**
+ * The list's PDQ index as of `head` (built on first use, then kept current). An index older than the
+ * list's `minSeq` is built again: the tombstones it would need to catch up may have been pruned.
+ */
+async function pdqState(db: Db, listId: number, head: number, minSeq: number): Promise<PdqState> {
   let byList = states.get(db);
   if (!byList) states.set(db, (byList = new Map()));
   const previous = byList.get(listId);
   const next = (previous ?? Promise.resolve(null)).then(
-    (s) => (s ? advance(db, listId, s, head) : buildState(db, listId, head)),
+    (s) => (s && s.seq >= minSeq ? advance(db, listId, s, head) : buildState(db, listId, head)),
     () => buildState(db, listId, head),
   );
   byList.set(listId, next);
@@ -169,7 +173,7 @@ export async function matchHashes(db: Db, lists: MatchList[], hashes: { index: n
   if (pdq.length) {
     const query = new Uint32Array(PDQ_WORDS);
     for (const list of lists) {
-      const state = await pdqState(db, list.id, list.lastSeq);
+      const state = await pdqState(db, list.id, list.lastSeq, list.minSeq);
       const found: { index: number; id: number; distance: number }[] = [];
       for (const h of pdq) {
         toWords(h.entry.value, query, 0);

@@ -9,9 +9,14 @@ import { DAY } from "./notices.server";
 
 const BATCH = 5000;
 
-/** Expired sessions, used or expired tokens, spent rate-limit windows and sent mail older than MAIL_RETENTION_DAYS. */
-export async function cleanUp(db: Db, now: number, options: { mailRetentionDays?: number } = {}) {
+/**
+ * Expired sessions, used or expired tokens, spent rate-limit windows, sent mail older than
+ * MAIL_RETENTION_DAYS, and invitations nobody accepted, expired or revoked INVITATION_RETENTION_DAYS
+ * ago (an e-mail address kept for nothing; the audit log keeps that the invitation was sent).
+ */
+export async function cleanUp(db: Db, now: number, options: { mailRetentionDays?: number; invitationRetentionDays?: number } = {}) {
   const mailDays = options.mailRetentionDays ?? getEnv().MAIL_RETENTION_DAYS;
+  const invitationCutoff = now - (options.invitationRetentionDays ?? getEnv().INVITATION_RETENTION_DAYS) * DAY;
   const sessions = await db.deleteFrom("session").where("expires_at", "<=", now).executeTakeFirst();
   const tokens = await db
     .deleteFrom("token")
@@ -23,11 +28,17 @@ export async function cleanUp(db: Db, now: number, options: { mailRetentionDays?
     .where("sent_at", "is not", null)
     .where("sent_at", "<", now - mailDays * DAY)
     .executeTakeFirst();
+  const invitations = await db
+    .deleteFrom("invitation")
+    .where("accepted_at", "is", null)
+    .where((eb) => eb.or([eb("expires_at", "<", invitationCutoff), eb("revoked_at", "<", invitationCutoff)]))
+    .executeTakeFirst();
   return {
     sessions: Number(sessions.numDeletedRows),
     tokens: Number(tokens.numDeletedRows),
     rateLimits: Number(rateLimits.numDeletedRows),
     sentMail: Number(mail.numDeletedRows),
+    invitations: Number(invitations.numDeletedRows),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Db } from "#db/dialect";
 import { warnExpiringKeys } from "~/modules/api-keys/api-keys.server";
+import { pruneTombstones } from "~/modules/hashlist/lists.server";
 import { getEnv } from "~/utils/env.server";
 import { notifyStaleOrganisations } from "./hashlist-staleness.server";
 import { applyRetention, cleanUp } from "./housekeeping.server";
@@ -51,7 +52,7 @@ export const JOBS: readonly JobDefinition[] = [
   },
   {
     name: "cleanup",
-    description: "Expired sessions, tokens and rate-limit windows; sent mail after MAIL_RETENTION_DAYS",
+    description: "Expired sessions, tokens and rate-limit windows; sent mail after MAIL_RETENTION_DAYS; invitations expired or revoked INVITATION_RETENTION_DAYS ago",
     defaultIntervalMs: HOUR,
     run: (db, now) => cleanUp(db, now),
   },
@@ -60,6 +61,12 @@ export const JOBS: readonly JobDefinition[] = [
     description: "API access log after ACCESS_LOG_RETENTION_DAYS, job runs after JOB_RUN_RETENTION_DAYS",
     defaultIntervalMs: 24 * HOUR,
     run: (db, now) => applyRetention(db, now),
+  },
+  {
+    name: "hashlist-prune",
+    description: "Hash-list tombstones older than HASHLIST_TOMBSTONE_DAYS (clients behind them take the snapshot again)",
+    defaultIntervalMs: 24 * HOUR,
+    run: (db, now) => pruneTombstones(db, now, getEnv().HASHLIST_TOMBSTONE_DAYS),
   },
 ];
 

@@ -2,7 +2,7 @@
  * The scheduled jobs by name (app/modules/jobs/jobs.server.ts defines them). A separate file with no
  * imports, so that the configuration (env.server.ts) can refuse an unknown name in JOBS_INTERVALS.
  */
-export const JOB_NAMES = ["assessment-reminders", "plan-due-dates", "api-key-expiry", "hashlist-staleness", "cleanup", "retention"] as const;
+export const JOB_NAMES = ["assessment-reminders", "plan-due-dates", "api-key-expiry", "hashlist-staleness", "cleanup", "retention", "hashlist-prune"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export function isJobName(value: string): value is JobName {
