@@ -29,10 +29,6 @@ const TARGETS = [20, 100] as const;
 const FONT = path.join(root, "app/modules/reports/fonts/DejaVuSans.ttf");
 
 /** The number of pages of a PDF (its /Type /Page objects; pdfkit writes no object streams). */
-function pageCount(pdf: Buffer): number {
-  return pdf.toString("latin1").match(/\/Type \/Page\n/g)?.length ?? 0;
-}
-
 /** A plain pdfkit document of `pages` pages of text lines in DejaVu Sans. */
 function plainDocument(pages: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -61,7 +57,7 @@ async function time<T>(run: () => Promise<T>): Promise<{ ms: number; result: T }
 /** Report and baseline renders, interleaved so that a noisy moment hits both alike. */
 async function measure(data: ReportData, runs: number) {
   const first = await renderReport(data);
-  const pages = pageCount(first);
+  const pages = first.pages;
   await plainDocument(pages);
   const report: number[] = [];
   const baseline: number[] = [];
@@ -69,7 +65,7 @@ async function measure(data: ReportData, runs: number) {
     report.push((await time(() => renderReport(data))).ms);
     baseline.push((await time(() => plainDocument(pages))).ms);
   }
-  return { pages, bytes: first.length, reportMs: median(report), baselineMs: median(baseline) };
+  return { pages, bytes: first.pdf.length, reportMs: median(report), baselineMs: median(baseline) };
 }
 
 /** Actions needed for about `target` pages, from two renders (pages grow linearly with the table). */
@@ -77,7 +73,7 @@ async function actionsFor(target: number, probe: { small: { actions: number; pag
   const perPage = (probe.large.actions - probe.small.actions) / (probe.large.pages - probe.small.pages);
   let actions = Math.max(1, Math.round(probe.small.actions + (target - probe.small.pages) * perPage));
   // One correction step if the estimate misses by a page or more.
-  const pages = pageCount(await renderReport(sampleReportData({ kind: "history", actions })));
+  const pages = (await renderReport(sampleReportData({ kind: "history", actions }))).pages;
   if (pages !== target) actions = Math.max(1, Math.round(actions + (target - pages) * perPage));
   return actions;
 }
@@ -97,7 +93,7 @@ async function main() {
 
   const probe = {
     small: { actions: 100, pages: full.pages },
-    large: { actions: 600, pages: pageCount(await renderReport(sampleReportData({ kind: "history", actions: 600 }))) },
+    large: { actions: 600, pages: (await renderReport(sampleReportData({ kind: "history", actions: 600 }))).pages },
   };
   const scaled = [];
   for (const target of TARGETS) {

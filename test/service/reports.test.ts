@@ -115,7 +115,7 @@ describe("issuing reports", () => {
     expect(data).toMatchObject({ id: report.id, period: YEAR, commitment: null, assessment: null, actions: { items: [], totals: { count: 0, confirmed: 0 } }, plan: { items: [], total: 0 } });
     expect(data.verifyUrl).toMatch(new RegExp(`/verify/${report.id}$`));
     // Rendering the stored data again gives the very same bytes.
-    expect(sha256Hex(await renderReport(data))).toBe(report.sha256);
+    expect(sha256Hex((await renderReport(data)).pdf)).toBe(report.sha256);
 
     const text = textOf(file.content);
     expect(text).toContain("Nystartad AB");
@@ -148,7 +148,7 @@ describe("issuing reports", () => {
     expect(text).toContain("Utbildning nummer 1");
     expect(text).not.toContain(company.key.secret);
     expect(text).toContain(flat(company.commitment.text.sv.split("\n")[0]!.slice(0, 60)));
-    expect(sha256Hex(await renderReport(data))).toBe(report.sha256);
+    expect(sha256Hex((await renderReport(data)).pdf)).toBe(report.sha256);
   });
 
   it("is refused for an organisation that is not approved, or a year out of range, and writes nothing", async () => {

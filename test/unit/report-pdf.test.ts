@@ -63,14 +63,16 @@ beforeAll(async () => {
   for (const kind of KINDS) {
     for (const language of LANGUAGES) {
       const data = sampleReportData({ kind, language });
-      const bytes = await renderReport(data);
+      const { pdf: bytes, pages } = await renderReport(data);
       const file = tmp.write(`${key(kind, language)}.pdf`, bytes);
-      rendered.set(key(kind, language), { data, bytes, file, pages: pdfInfo(file).pages });
+      // The page count the renderer reports (kept with the report) is the one pdfinfo reads.
+      expect(pages).toBe(pdfInfo(file).pages);
+      rendered.set(key(kind, language), { data, bytes, file, pages });
     }
   }
   for (const language of LANGUAGES) {
     const data = sparseAssessment(language);
-    const bytes = await renderReport(data);
+    const bytes = (await renderReport(data)).pdf;
     const file = tmp.write(`sparse-${language}.pdf`, bytes);
     sparse.set(language, { data, bytes, file, pages: pdfInfo(file).pages });
   }
@@ -283,12 +285,12 @@ describe("commitment report PDF: an assessment with little behind it", () => {
 describe("commitment report PDF: determinism", () => {
   it("the same data gives the same bytes; another id or issue time gives other bytes", async () => {
     const base = sampleReportData({ kind: "history", language: "sv" });
-    const again = await renderReport(sampleReportData({ kind: "history", language: "sv" }));
+    const again = (await renderReport(sampleReportData({ kind: "history", language: "sv" }))).pdf;
     expect(again.equals(get("history", "sv").bytes)).toBe(true);
-    expect((await renderReport(base)).equals(again)).toBe(true);
+    expect((await renderReport(base)).pdf.equals(again)).toBe(true);
 
-    const otherId = await renderReport(sampleReportData({ kind: "history", language: "sv", id: "rpt-another-identifier-0001" }));
-    const later = await renderReport({ ...base, issuedAt: base.issuedAt + 60_000 });
+    const otherId = (await renderReport(sampleReportData({ kind: "history", language: "sv", id: "rpt-another-identifier-0001" }))).pdf;
+    const later = (await renderReport({ ...base, issuedAt: base.issuedAt + 60_000 })).pdf;
     expect(otherId.equals(again)).toBe(false);
     expect(later.equals(again)).toBe(false);
     const trailerId = (pdf: Buffer) => /\/ID \[<([0-9a-f]+)>/.exec(pdf.toString("latin1"))?.[1];
@@ -305,7 +307,7 @@ describe("commitment report PDF: determinism", () => {
     try {
       process.env.TZ = "America/Los_Angeles";
       Date.now = () => realNow() + 400 * 86_400_000;
-      const shifted = await renderReport(sampleReportData({ kind: "empty", language: "en" }));
+      const shifted = (await renderReport(sampleReportData({ kind: "empty", language: "en" }))).pdf;
       expect(shifted.equals(get("empty", "en").bytes)).toBe(true);
     } finally {
       Date.now = realNow;

@@ -227,10 +227,6 @@ const toSummary = (r: SummaryRow): ReportSummary => ({
 });
 
 /** pdfkit writes every page object as `/Type /Page` (uncompressed): the count is the page count. */
-export function countPages(pdf: Buffer): number {
-  return pdf.toString("latin1").match(/\/Type \/Page\b(?!s)/g)?.length ?? 0;
-}
-
 /**
  * Issues a report: gathers the data as of now, renders the PDF and keeps both with the file's SHA-256.
  * The organisation must exist and not be rejected; who may ask is the caller's check (route or job).
@@ -249,7 +245,7 @@ export async function issueReport(
   const id = newReportId();
   const issuedAt = Date.now();
   const data = await buildReportData(db, { id, organisationId, period: input.period, language: input.language, issuedAt });
-  const pdf = await renderReport(data);
+  const { pdf, pages } = await renderReport(data);
   const row = {
     id,
     organisation_id: organisationId,
@@ -258,7 +254,7 @@ export async function issueReport(
     trigger: input.trigger,
     sha256: sha256Hex(pdf),
     size: pdf.length,
-    pages: countPages(pdf),
+    pages,
     data: JSON.stringify(data),
     content: pdf,
     issued_at: issuedAt,

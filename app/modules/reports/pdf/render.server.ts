@@ -17,14 +17,19 @@ import { drawActions, drawAssessment, drawCommitment, drawConfirmation, drawCove
 /** A report gets a table of contents when it has this many pages or more without one. */
 export const TOC_FROM_PAGES = 5;
 
-export async function renderReport(data: ReportData): Promise<Buffer> {
+/** The PDF's bytes and its number of pages. */
+export interface RenderedReport {
+  pdf: Buffer;
+  pages: number;
+}
+
+export async function renderReport(data: ReportData): Promise<RenderedReport> {
   // Drawn with a TOC page first; a report that turns out shorter is drawn again without it (short
   // reports are cheap, and long ones, the expensive ones, are drawn once). The first document of a
   // short report is dropped unfinished: nothing was written anywhere but memory.
   const withToc = await draw(data, true);
-  if (withToc.pages - 1 >= TOC_FROM_PAGES) return finish(withToc.doc);
-  const withoutToc = await draw(data, false);
-  return finish(withoutToc.doc);
+  const drawn = withToc.pages - 1 >= TOC_FROM_PAGES ? withToc : await draw(data, false);
+  return { pdf: await finish(drawn.doc), pages: drawn.pages };
 }
 
 async function draw(data: ReportData, withToc: boolean): Promise<{ doc: PDFKit.PDFDocument; pages: number }> {
