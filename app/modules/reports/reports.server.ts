@@ -337,18 +337,21 @@ export async function listReports(db: Db, organisationId: string | null, filter:
 
 /** A report, only within its organisation (`organisationId`) or for staff (`null`): another's is not found. */
 export async function getReport(db: Db, id: string, organisationId: string | null): Promise<ReportSummary | null> {
-  if (!REPORT_ID_PATTERN.test(id)) return null;
-  let q = db.selectFrom("report as r").innerJoin("organisation as o", "o.id", "r.organisation_id").select(SUMMARY_COLUMNS).where("r.id", "=", id);
-  if (organisationId !== null) q = q.where("r.organisation_id", "=", organisationId);
-  const row = await q.executeTakeFirst();
+  const row = REPORT_ID_PATTERN.test(id) ? await reportQuery(db, id, organisationId).select(SUMMARY_COLUMNS).executeTakeFirst() : undefined;
   return row ? toSummary(row) : null;
 }
 
+/** The PDF of a report, under the same rule as getReport. */
 export async function reportFile(db: Db, id: string, organisationId: string | null): Promise<{ content: Buffer; fileName: string; sha256: string } | null> {
-  const report = await getReport(db, id, organisationId);
-  if (!report) return null;
-  const row = await db.selectFrom("report").select(["content"]).where("id", "=", id).executeTakeFirstOrThrow();
+  const row = REPORT_ID_PATTERN.test(id) ? await reportQuery(db, id, organisationId).select([...SUMMARY_COLUMNS, "r.content"]).executeTakeFirst() : undefined;
+  if (!row) return null;
+  const report = toSummary(row);
   return { content: Buffer.from(row.content), fileName: reportFileName(report), sha256: report.sha256 };
+}
+
+function reportQuery(db: Db, id: string, organisationId: string | null) {
+  const q = db.selectFrom("report as r").innerJoin("organisation as o", "o.id", "r.organisation_id").where("r.id", "=", id);
+  return organisationId === null ? q : q.where("r.organisation_id", "=", organisationId);
 }
 
 /** The data a report was rendered from (rendering it again gives the same bytes). */

@@ -25,18 +25,14 @@ export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireOrg(args, "reports.view");
   const language = await getLanguage(args.request);
   const { db } = args.context;
-  const [current, signatures, user] = await Promise.all([
-    currentCommitment(db),
-    listSignatures(db, auth.organisation.id),
-    db.selectFrom("user").select(["totp_enabled_at"]).where("id", "=", auth.user.id).executeTakeFirstOrThrow(),
-  ]);
+  const [current, signatures] = await Promise.all([currentCommitment(db), listSignatures(db, auth.organisation.id)]);
   const { min, max } = periodRange();
   const thisYear = new Date().getUTCFullYear();
   return {
     organisation: { name: auth.organisation.name },
     language,
     signerName: auth.user.name,
-    hasTwoFactor: user.totp_enabled_at !== null,
+    hasTwoFactor: auth.user.totpEnabled,
     commitment: current && { id: current.id, version: current.version, title: current.title[language], paragraphs: paragraphsOf(current.text[language]) },
     signatures: signatures.map((s) => ({ id: s.id, period: s.period, version: s.version, language: s.language, signerName: s.signerName, signerTitle: s.signerTitle, signedAt: s.signedAt, method: s.method, sha256: s.sha256, current: s.version === current?.version })),
     periods: Array.from({ length: max - min + 1 }, (_, i) => min + i),
