@@ -44,12 +44,14 @@ export interface HttpServerOptions {
   env: Env;
   build: ServerBuild;
   db: Db;
+  /** The hash-list API's read replica (DATABASE_REPLICA_URL); the primary when not given. */
+  replica?: Db;
   publicDir: string;
   /** Called every few seconds for periodic work (mail delivery, clean-up). */
   tick?: (db: Db) => Promise<void>;
 }
 
-export function createApp({ env, build, db, publicDir, lifecycle }: HttpServerOptions & { lifecycle?: Lifecycle }) {
+export function createApp({ env, build, db, replica, publicDir, lifecycle }: HttpServerOptions & { lifecycle?: Lifecycle }) {
   const log = getLogger();
   const apiUsage = new ApiUsage();
   const snapshotFiles = env.SNAPSHOT_DIR ? new SnapshotFiles(env.SNAPSHOT_DIR) : SnapshotFiles.temporary();
@@ -146,6 +148,7 @@ export function createApp({ env, build, db, publicDir, lifecycle }: HttpServerOp
       mode: env.isProduction ? "production" : "development",
       getLoadContext: (req, res) => ({
         db,
+        replicaDb: replica ?? db,
         requestId: res.locals.requestId as string,
         cspNonce: res.locals.cspNonce as string,
         clientIp: req.ip ?? null,
@@ -163,13 +166,14 @@ export function createApp({ env, build, db, publicDir, lifecycle }: HttpServerOp
 export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?: Db }) {
   const { env } = options;
   const db = options.db ?? createDb(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE });
+  const replica = env.DATABASE_REPLICA_URL ? createDb(env.DATABASE_REPLICA_URL, { poolSize: env.DB_POOL_SIZE }) : undefined;
   if (env.isProduction) await refuseUnsafeDatabase(db);
   await migrateToLatest(db);
   // A framework never published before (a new portal) is published from its file at once.
   const published = await publishMissingFrameworks(db, systemActor("startup"));
   published.push(...(await publishAgreementsAndLists(db)));
   const lifecycle = new Lifecycle();
-  const { app, log, apiUsage } = createApp({ ...options, db, lifecycle });
+  const { app, log, apiUsage } = createApp({ ...options, db, replica, lifecycle });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
   });
@@ -177,7 +181,7 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
   // A request must arrive whole within this (slow-body protection); a staff upload is imported while it
   // arrives, so this also bounds the size of a list file the back office takes (README).
   server.requestTimeout = env.REQUEST_TIMEOUT_SECONDS * 1000;
-  log.info({ event: "listening", url: env.APP_URL, port: env.PORT, engine: engineOf(db), published }, "listening");
+  log.info({ event: "listening", url: env.APP_URL, port: env.PORT, engine: engineOf(db), replica: replica !== undefined, published }, "listening");
 
   let ticking = false;
   const timer = options.tick
@@ -209,6 +213,7 @@ export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?
       await jobs.stop().catch(() => undefined);
       await apiUsage.flush(db).catch(() => undefined);
       await db.destroy().catch(() => undefined);
+      await replica?.destroy().catch(() => undefined);
     };
     // Requests still running when the time is up are cut off, and the exit code says so.
     const force = setTimeout(() => {

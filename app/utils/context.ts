@@ -6,6 +6,8 @@ import type { SnapshotFiles } from "~/modules/hashlist/snapshot-files.server";
 /** What the HTTP server hands every loader and action (see scripts/server.ts). */
 export interface RequestContext {
   db: Db;
+  /** The replica the hash-list API reads changes and matches from (DATABASE_REPLICA_URL); else the primary, `db`. */
+  replicaDb: Db;
   requestId: string;
   cspNonce: string;
   clientIp: string | null;

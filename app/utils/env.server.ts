@@ -16,6 +16,8 @@ const schema = z.object({
   HOST: z.string().default("0.0.0.0"),
   APP_URL: z.string().url().optional(),
   DATABASE_URL: z.string().optional(),
+  /** A read replica of DATABASE_URL for the hash-list API's changes and matches (docs/operations.md). */
+  DATABASE_REPLICA_URL: z.string().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   APP_SECRET: z.string().optional(),
   SMTP_URL: z.string().optional(),

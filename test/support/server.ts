@@ -34,9 +34,9 @@ export interface TestServer {
  * default 1,000). 0 here unless a test asks: tests change keys and access through the services, not
  * through this server, and expect the next request to see it.
  */
-export async function startTestServer(db: Db, options: { apiKeyCacheMs?: number; env?: Partial<Env>; lifecycle?: Lifecycle } = {}): Promise<TestServer> {
+export async function startTestServer(db: Db, options: { apiKeyCacheMs?: number; env?: Partial<Env>; lifecycle?: Lifecycle; replica?: Db } = {}): Promise<TestServer> {
   const env = { ...getEnv(), API_KEY_CACHE_MS: options.apiKeyCacheMs ?? 0, ...options.env };
-  const { app, apiUsage } = createApp({ env, build: await loadBuild(), db, publicDir: path.resolve("public"), lifecycle: options.lifecycle });
+  const { app, apiUsage } = createApp({ env, build: await loadBuild(), db, replica: options.replica, publicDir: path.resolve("public"), lifecycle: options.lifecycle });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });

@@ -3,6 +3,7 @@ import { ApiProblem, problemResponse } from "~/modules/api/problem.server";
 import { apiRoute, json, listOf, parseBody } from "~/modules/api/handler.server";
 import { matchRequestSchema } from "~/modules/api/schemas";
 import { matchHashes } from "~/modules/hashlist/match.server";
+import { readSource } from "~/modules/hashlist/replica.server";
 import { checkEntry } from "~/modules/hashlist/values";
 
 /**
@@ -21,7 +22,8 @@ export function action(args: ActionFunctionArgs) {
       if (checked.ok) hashes.push({ index, entry: checked.entry });
       else refused.push({ index, code: checked.error });
     }
-    const matches = await matchHashes(args.context.db, lists, hashes, body.maxDistance);
+    const source = await readSource(args.context.db, args.context.replicaDb, lists);
+    const matches = await matchHashes(source.db, source.lists, hashes, body.maxDistance);
     return {
       response: json({ checked: hashes.length, lists: lists.map((l) => l.slug), matches, refused }),
       items: body.hashes.length,
