@@ -131,6 +131,12 @@ describe("commitment reports over HTTP", () => {
     expect(afterHtml).not.toContain("Självskattningen var felaktig.");
     const staffList = await html(await server.fetch("/staff/reports?status=withdrawn", { cookie: w.staff }));
     expect(staffList).toContain("Alfa Rapport AB");
+    // The company's page in the back office lists its reports too; the other company's lists none.
+    const staffOrg = await html(await server.fetch(`/staff/organisations/${w.a.organisation.id}`, { cookie: w.staff }));
+    expect(staffOrg).toContain(`href="/staff/reports/${id}"`);
+    const otherOrg = await html(await server.fetch(`/staff/organisations/${w.b.organisation.id}`, { cookie: w.staff }));
+    expect(otherOrg).not.toContain(`/staff/reports/${id}`);
+    expect(otherOrg).toContain(sv.reports.none);
     expect(en.verify.match).not.toBe(sv.verify.match);
   });
 });

@@ -5,6 +5,7 @@ import { asReply, Field, FormAlert, Notice } from "~/components/forms";
 import { MembersTable, OrganisationFacts, StatusHistory } from "~/components/organisation";
 import { StatusBadge } from "~/components/status";
 import { AssessmentStatusBadge, ScoreText } from "~/components/assessment";
+import { ReportTable } from "~/components/reports";
 import { listAssessments } from "~/modules/assessments/assessments.server";
 import { actorOf, requireStaff } from "~/modules/auth/guards.server";
 import { staffCan } from "~/modules/auth/permissions";
@@ -17,6 +18,7 @@ import { listMembers } from "~/modules/members/members.server";
 import { countryName } from "~/modules/organisations/countries";
 import { allowedDecisions, decideOrganisation, getOrganisation, getStatusHistory } from "~/modules/organisations/organisations.server";
 import { statusDecisionSchema } from "~/modules/organisations/schema";
+import { listReports } from "~/modules/reports/reports.server";
 import { AppError } from "~/utils/errors";
 import { handleForm } from "~/utils/forms.server";
 import { httpError } from "~/utils/http.server";
@@ -37,12 +39,13 @@ export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireStaff(args, "staff.organisations.view");
   const organisation = await load(args);
   const { db } = args.context;
-  const [members, history, assessments, access, lists] = await Promise.all([
+  const [members, history, assessments, access, lists, reports] = await Promise.all([
     listMembers(db, organisation.id),
     getStatusHistory(db, organisation.id),
     listAssessments(db, organisation.id),
     getHashlistAccess(db, organisation.id),
     listHashLists(db),
+    staffCan(auth.user.staffRole, "staff.reports.view") ? listReports(db, organisation.id) : Promise.resolve(null),
   ]);
   const language = toLanguage(await getLanguage(args.request));
   const country = countryName(organisation.country, language);
@@ -52,6 +55,7 @@ export async function loader(args: LoaderFunctionArgs) {
     members,
     history,
     assessments,
+    reports,
     decisions: allowedDecisions(organisation.status),
     hashlists: {
       approved: access.approved,
@@ -88,7 +92,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function StaffOrganisation() {
   const { t, i18n } = useTranslation();
-  const { organisation, country, members, history, assessments, decisions, hashlists } = useLoaderData<typeof loader>();
+  const { organisation, country, members, history, assessments, reports, decisions, hashlists } = useLoaderData<typeof loader>();
   const actionReply = asReply(useActionData<typeof action>());
   const grantReply = actionReply?.values?.intent === "grant_lists" ? actionReply : undefined;
   const reply = grantReply ? undefined : actionReply;
@@ -144,6 +148,13 @@ export default function StaffOrganisation() {
           </ul>
         )}
       </section>
+
+      {reports && (
+        <section aria-labelledby="reports">
+          <h2 id="reports">{t("reports.title")}</h2>
+          {reports.length === 0 ? <p className="muted">{t("reports.none")}</p> : <ReportTable reports={reports} base="/staff/reports" />}
+        </section>
+      )}
 
       <section aria-labelledby="hashlists">
         <h2 id="hashlists">{t("staffHashlists.access")}</h2>
