@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "#db/dialect";
 import { bytesToHex, type HashEntry } from "~/modules/hashlist/values";
 import { useTestDb } from "../support/db";
+import { createUser, sessionCookie } from "../support/factories";
 import { addToList, companyWithAccess, keyFor, setUpHashLists } from "../support/hashlist";
 import { startTestServer, type TestServer } from "../support/server";
 import { scratchDatabase } from "../support/spawn";
@@ -67,7 +68,10 @@ async function setUp() {
     expect(res.status).toBe(200);
     return ((await res.json()) as { matches: { index: number }[] }).matches.map((m) => m.index);
   };
-  return { replica, get, match };
+  const staff = await createUser(ctx.db, { staffRole: "staff" });
+  const staffCookie = await sessionCookie(ctx.db, staff.id);
+  const statusPage = async () => (await server.fetch("/staff/status", { cookie: staffCookie })).text();
+  return { replica, get, match, statusPage };
 }
 
 describe("the hash-list API with a read replica", () => {
@@ -98,13 +102,18 @@ describe("the hash-list API with a read replica", () => {
     expect(await match(all)).toEqual([0, 1, 2, 3]);
   });
 
-  it("is served by the primary while the replica cannot be reached", async () => {
-    const { replica, get, match } = await setUp();
+  it("is served by the primary while the replica cannot be reached; the status page says how far behind the replica is, or that it is down", async () => {
+    const { replica, get, match, statusPage } = await setUp();
+    expect(await statusPage()).toContain("2 kontrollpunkter efter databasen");
+    await replicate(ctx.db, replica.db);
+    expect(await statusPage()).toContain("I fas med databasen");
+    await addToList(ctx.db, (await ctx.db.selectFrom("hash_list").select("id").where("slug", "=", "industry").executeTakeFirstOrThrow()).id, [sha256Entry(4)]);
     await replica.db.destroy();
+    expect(await statusPage()).toContain("Nås inte");
     const page = await get("/api/v1/lists/industry/changes?since=0");
     expect(page.status).toBe(200);
-    expect(page.body).toMatchObject({ head: 5, more: false });
-    expect(page.body.changes).toHaveLength(5);
-    expect(await match([sha256Entry(3), pdqEntry(2)])).toEqual([0, 1]);
+    expect(page.body).toMatchObject({ head: 6, more: false });
+    expect(page.body.changes).toHaveLength(6);
+    expect(await match([sha256Entry(3), pdqEntry(2), sha256Entry(4)])).toEqual([0, 1, 2]);
   });
 });

@@ -15,6 +15,8 @@ export interface SystemStatus {
   appVersion: string;
   nodeVersion: string;
   database: { engine: "sqlite" | "mysql"; version: string };
+  /** The hash-list API's read replica: null when none is set; `behind` sums the lists' checkpoints it lacks. */
+  replica: null | { reachable: false } | { reachable: true; version: string; behind: number };
   migrations: { level: string | null; current: boolean; behind: string[]; unknown: string[] };
   hashLists: HashListStatus[];
   mail: { pending: number; failed: number; oldestPendingAt: number | null };
@@ -30,10 +32,27 @@ async function databaseVersion(db: Db): Promise<string> {
   return /mariadb/i.test(v) ? `MariaDB ${v.replace(/-MariaDB.*$/i, "")}` : `MySQL ${v}`;
 }
 
-/** What the staff status page shows: versions, migration level, hash lists and the mail outbox. */
-export async function getSystemStatus(db: Db): Promise<SystemStatus> {
-  const [version, migrations, lists, imports, mail] = await Promise.all([
+async function replicaStatus(db: Db, replica: Db): Promise<SystemStatus["replica"]> {
+  if (replica === db) return null;
+  try {
+    const [version, heads, primary] = await Promise.all([
+      databaseVersion(replica),
+      replica.selectFrom("hash_list").select(["id", "last_seq"]).execute(),
+      db.selectFrom("hash_list").select(["id", "last_seq"]).execute(),
+    ]);
+    const at = new Map(heads.map((h) => [Number(h.id), Number(h.last_seq)]));
+    const behind = primary.reduce((sum, l) => sum + Math.max(0, Number(l.last_seq) - (at.get(Number(l.id)) ?? 0)), 0);
+    return { reachable: true, version, behind };
+  } catch {
+    return { reachable: false };
+  }
+}
+
+/** What the staff status page shows: versions, migration level, the replica, hash lists and the mail outbox. */
+export async function getSystemStatus(db: Db, replica: Db = db): Promise<SystemStatus> {
+  const [version, replicaState, migrations, lists, imports, mail] = await Promise.all([
     databaseVersion(db),
+    replicaStatus(db, replica),
     migrationState(db),
     db.selectFrom("hash_list").select(["id", "slug", "live_count"]).orderBy("slug").execute(),
     // The latest import of each list: the row whose start no other import of the list passes.
@@ -58,6 +77,7 @@ export async function getSystemStatus(db: Db): Promise<SystemStatus> {
     appVersion: pkg.version,
     nodeVersion: process.version,
     database: { engine: engineOf(db), version },
+    replica: replicaState,
     migrations,
     hashLists: lists.map((l) => ({ id: Number(l.id), slug: l.slug, entries: Number(l.live_count), lastImport: lastImport.get(Number(l.id)) ?? null })),
     mail,

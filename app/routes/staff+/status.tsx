@@ -11,7 +11,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "ops.title
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireStaff(args, "staff.status.view");
-  const [status, jobs] = await Promise.all([getSystemStatus(args.context.db), listJobStatus(args.context.db)]);
+  const [status, jobs] = await Promise.all([getSystemStatus(args.context.db, args.context.replicaDb), listJobStatus(args.context.db)]);
   return { status, jobs, now: Date.now() };
 }
 
@@ -34,6 +34,20 @@ export default function StaffStatus() {
           <dd className="mono">{s.nodeVersion}</dd>
           <dt>{t("ops.database")}</dt>
           <dd className="mono">{s.database.version}</dd>
+          <dt>{t("ops.replica")}</dt>
+          <dd>
+            {!s.replica ? (
+              t("ops.replicaNone")
+            ) : !s.replica.reachable ? (
+              <strong>{t("ops.replicaDown")}</strong>
+            ) : (
+              <>
+                <span className="mono">{s.replica.version}</span>
+                {" – "}
+                {s.replica.behind === 0 ? t("ops.replicaInStep") : t("ops.replicaBehind", { count: s.replica.behind })}
+              </>
+            )}
+          </dd>
           <dt>{t("ops.migrationLevel")}</dt>
           <dd>
             <span className="mono">{s.migrations.level ?? t("ops.none")}</span>
