@@ -76,16 +76,20 @@ export async function waitUntilUp(port: number, child: ChildProcess, timeoutMs =
  * Starts the BUILT server (`node build/server.js`) as in production: NODE_ENV=production, a random
  * APP_SECRET, a log line per request (to `serverLog`), the given SQLite file (or `databaseUrl`, e.g.
  * `mysql://root@127.0.0.1:3306/db`). `extraEnv` adds to that environment; BENCH_SERVER_ARGS adds node
- * arguments (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * arguments (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). `ownSession` starts it in a session of its
+ * own (setsid), as a separately started service would run: with Linux's autogroup scheduling
+ * (/proc/sys/kernel/sched_autogroup_enabled), a busy machine shares its CPU between sessions, so
+ * servers in the benchmark's session would share one share with it.
  */
 export async function startBuiltServer(
-  options: { port: number; serverLog: string; extraEnv?: Record<string, string>; timeoutMs?: number } & ({ databaseFile: string } | { databaseUrl: string }),
+  options: { port: number; serverLog: string; extraEnv?: Record<string, string>; timeoutMs?: number; ownSession?: boolean } & ({ databaseFile: string } | { databaseUrl: string }),
 ): Promise<ChildProcess> {
   const out = fs.openSync(options.serverLog, "a");
   const extraArgs = process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...extraArgs, path.join(root, "build/server.js")], {
     cwd: root,
     stdio: ["ignore", out, out],
+    detached: options.ownSession ?? false,
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "production",

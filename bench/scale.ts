@@ -12,7 +12,8 @@
  *    list and gets an API key (bench/seed.ts); BENCH_ACTIONS collaborative actions (default 20,000,
  *    2,000 of them the benchmark company's).
  * 2. Starts TWO built servers (`node build/server.js`) on two ports with the same DATABASE_URL and
- *    APP_SECRET, as two instances behind a load balancer would run; rate limits raised by environment
+ *    APP_SECRET, as two instances behind a load balancer would run, each in a session of its own (as two
+ *    separately started services: see SHARED_SESSION below); rate limits raised by environment
  *    (RATE_LIMIT_FACTOR, API_RATE_PER_MINUTE, API_DAILY_QUOTA, as scripts/security/sqlmap.sh does).
  *    Signs the company's admin in through POST /login on the first, and checks every workload on the
  *    second with that cookie (a session in the database serves any instance).
@@ -35,7 +36,8 @@
  * (s, default 6), BENCH_WARMUP (s, default 3), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 20,
  * even), BENCH_ORGS (default 1000), BENCH_SCALE_ENTRIES (default 200000), BENCH_ACTIONS (default
  * 20000), BENCH_SCALE_JSON (write the results there), BENCH_KEEP=1 (keep the temp dir and the
- * database), BENCH_SERVER_ARGS (extra node arguments for the servers).
+ * database), BENCH_SCALE_SHARED_SESSION=1 (start the servers in the benchmark's own session), BENCH_SERVER_ARGS
+ * (extra node arguments for the servers).
  */
 import type { ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -70,6 +72,11 @@ const MATCH_HASHES = { sha256: 62, md5: 25, sha1: 13 } as const;
 const CHANGES = 500;
 const USER_AGENT = "Mozilla/5.0 (bench)";
 /** As scripts/security/sqlmap.sh: no throttle, key rate limit or quota answers 429 during the run. */
+/**
+ * Each server runs in a session of its own, as two separately started services would (Linux shares a
+ * busy machine's CPU between sessions: autogroup); BENCH_SCALE_SHARED_SESSION=1 keeps them in this one.
+ */
+const SHARED_SESSION = process.env.BENCH_SCALE_SHARED_SESSION === "1";
 const UNTHROTTLED = { RATE_LIMIT_FACTOR: "1000000", API_RATE_PER_MINUTE: "1000000", API_DAILY_QUOTA: "1000000000" };
 
 interface Workload {
@@ -116,6 +123,15 @@ async function generate(w: Workload, ports: number[], seconds: number): Promise<
   const errors = results.reduce((n, r) => n + r.errors + r.timeouts, 0);
   if (bad.length || errors) throw new Error(`${w.label}: ${bad.map(([c, n]) => `${n} × ${c}`).join(", ") || "no non-2xx"}, ${errors} errors and timeouts (statuses ${JSON.stringify(statuses)}). The figures would be meaningless.`);
   return { rps: results.reduce((n, r) => n + r.requests.average, 0), latencies: latencies.sort((a, b) => a - b), responses: results.reduce((n, r) => n + r.latency.totalCount, 0) };
+}
+
+/** Whether Linux shares CPU between sessions (autogroup), from /proc. */
+function autogroup(): string {
+  try {
+    return fs.readFileSync("/proc/sys/kernel/sched_autogroup_enabled", "utf8").trim() === "1" ? "on" : "off";
+  } catch {
+    return "unknown";
+  }
 }
 
 /** A request's check before measuring: 200, and the body passes `ok`. */
@@ -218,10 +234,11 @@ async function main() {
     // 2. Two servers, same database and secret.
     const ports = [await freePort(), await freePort()];
     const extraEnv = { ...UNTHROTTLED, APP_SECRET: crypto.randomBytes(48).toString("base64") };
-    for (const [i, port] of ports.entries()) servers.push(await startBuiltServer({ port, databaseUrl, serverLog: serverLogs[i]!, extraEnv, timeoutMs: 60_000 }));
+    for (const [i, port] of ports.entries()) servers.push(await startBuiltServer({ port, databaseUrl, serverLog: serverLogs[i]!, extraEnv, timeoutMs: 60_000, ownSession: !SHARED_SESSION }));
     const pids = servers.map((c) => c.pid!);
     const mariadbPid = findProcess(/^(mariadbd|mysqld)$/);
     log(`Servers: node build/server.js, NODE_ENV=production, pids ${pids.join(" and ")} on ports ${ports.join(" and ")}, DATABASE_URL ${databaseUrl}, ${Object.entries(UNTHROTTLED).map(([k, v]) => `${k}=${v}`).join(" ")}.`);
+    log(`Sessions: ${SHARED_SESSION ? "both servers in the benchmark's own (BENCH_SCALE_SHARED_SESSION=1)" : "each server in a session of its own"}; autogroup scheduling ${autogroup()}.`);
     log(`mariadbd: ${mariadbPid === null ? "not found (its CPU is not reported; is it on another machine?)" : `pid ${mariadbPid}`}.`);
 
     // 3. The workloads, checked on the second server with a session made on the first.
@@ -297,7 +314,16 @@ async function main() {
         one: { rps: med(one, (r) => r.rps), p50: med(one, (r) => r.p50), p99: med(one, (r) => r.p99) },
         two: { rps: med(two, (r) => r.rps), p50: med(two, (r) => r.p50), p99: med(two, (r) => r.p99) },
         ratios: two.map((r, i) => r.rps / one[i]!.rps),
-        cpu: ([one, two] as const).map((rs) => ({ servers: cores(rs, (c) => c.server), mariadbd: cores(rs, (c) => c.database), generator: cores(rs, (c) => c.client), others: cores(rs, others), load: med(rs, (r) => r.load) })),
+        cpu: ([one, two] as const).map((rs) => ({
+          servers: cores(rs, (c) => c.server),
+          mariadbd: cores(rs, (c) => c.database),
+          generator: cores(rs, (c) => c.client),
+          others: cores(rs, others),
+          load: med(rs, (r) => r.load),
+          /** CPU ms per response: the cost of a request, whatever share of the machine the servers got. */
+          serverMs: med(rs, (r) => ((r.cpu.server ?? NaN) * 1000) / r.responses),
+          mariadbdMs: med(rs, (r) => ((r.cpu.database ?? NaN) * 1000) / r.responses),
+        })),
       };
     });
     log(`\nMedians of ${ROUNDS} rounds; ${CONNECTIONS} connections in all; ratio = two processes ÷ one (per round, then the median of the rounds' ratios in brackets).`);
@@ -314,20 +340,22 @@ async function main() {
         fmt(s.two.p99, 1),
       ]),
     );
-    log(`\nCPU in cores (1.00 = one core busy all the time; the machine has ${os.availableParallelism()}), medians, one → two processes; load = 1-minute load average at the end of a measurement:`);
+    log(`\nCPU in cores (1.00 = one core busy all the time; the machine has ${os.availableParallelism()}), medians, one → two processes; load = 1-minute load average at the end of a measurement; ms/req = CPU ms per response:`);
     printTable(
-      ["Workload", "Servers", "mariadbd", "Generator", "Other processes", "Load"],
+      ["Workload", "Servers", "mariadbd", "Generator", "Other processes", "Load", "Servers ms/req", "mariadbd ms/req"],
       summary.map((s) => {
         const [a, b] = s.cpu as [(typeof s.cpu)[0], (typeof s.cpu)[0]];
-        const pair = (x: number, y: number) => `${fmt(x, 2)} → ${fmt(y, 2)}`;
-        return [s.w.label, pair(a.servers, b.servers), pair(a.mariadbd, b.mariadbd), pair(a.generator, b.generator), pair(a.others, b.others), pair(a.load, b.load)];
+        const pair = (x: number, y: number, digits = 2) => `${fmt(x, digits)} → ${fmt(y, digits)}`;
+        return [s.w.label, pair(a.servers, b.servers), pair(a.mariadbd, b.mariadbd), pair(a.generator, b.generator), pair(a.others, b.others), pair(a.load, b.load, 1), pair(a.serverMs, b.serverMs), pair(a.mariadbdMs, b.mariadbdMs)];
       }),
     );
+    const busiest = Math.max(...summary.flatMap((s) => s.cpu.map((c) => c.others)));
+    if (busiest > 0.25) log(`\nWarning: other processes used up to ${fmt(busiest, 2)} cores (median of a workload's measurements): the ratios are disturbed; rerun on a quiet machine.`);
     if (process.env.BENCH_SCALE_JSON) {
       const json = {
         at: new Date().toISOString(),
         machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model.trim(), node: process.version },
-        settings: { duration: DURATION, warmup: WARMUP, rounds: ROUNDS, connections: CONNECTIONS, generators: GENERATORS, organisations: ORGS, entries: ENTRIES, actions: ACTIONS },
+        settings: { sharedSession: SHARED_SESSION, duration: DURATION, warmup: WARMUP, rounds: ROUNDS, connections: CONNECTIONS, generators: GENERATORS, organisations: ORGS, entries: ENTRIES, actions: ACTIONS },
         summary: summary.map((s) => ({ workload: s.w.key, label: s.w.label, one: s.one, two: s.two, ratio: s.two.rps / s.one.rps, ratios: s.ratios, cpu: { one: s.cpu[0], two: s.cpu[1] } })),
         runs,
       };
