@@ -30,7 +30,8 @@
  *    that is not 2xx, any error or timeout aborts the run.
  * 5. Prints, per measurement and in the table, the CPU of the servers, of mariadbd, of this process
  *    (the load generator) and of anything else, and the machine's load average: on 2 cores they all
- *    compete.
+ *    compete. From the CPU per response it also gives a ceiling: what two ÷ one could be on this
+ *    machine if nothing else ran (one event loop uses at most a core; everything shares the cores).
  *
  * Environment (all optional): BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306), BENCH_DURATION
  * (s, default 6), BENCH_WARMUP (s, default 3), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 20,
@@ -306,6 +307,19 @@ async function main() {
     const med = (rs: Run[], f: (r: Run) => number) => median(rs.map(f));
     const cores = (rs: Run[], f: (c: CpuWindow) => number | null | undefined) => med(rs, (r) => (f(r.cpu) ?? NaN) / r.cpu.wall);
     const others = (c: CpuWindow) => (c.machine === null || c.server === null ? null : Math.max(0, c.machine - c.server - (c.database ?? 0) - c.client));
+    /**
+     * What two ÷ one could be on this machine if nothing else ran, from CPU per response (which noise
+     * disturbs little): a process's event loop uses at most one core, so one process serves at most
+     * 1000 / (its ms per response) req/s; and all of it – servers, mariadbd and the generator – shares
+     * the machine's cores. A model, not a measurement: GC and libuv threads let a process use a little
+     * more than a core, and contention makes requests dearer.
+     */
+    const ceiling = (rs: Run[]) => {
+      const server = med(rs, (r) => ((r.cpu.server ?? NaN) * 1000) / r.responses);
+      const all = server + med(rs, (r) => (((r.cpu.database ?? 0) + r.cpu.client) * 1000) / r.responses);
+      const machine = (os.availableParallelism() * 1000) / all;
+      return Math.min((2 * 1000) / server, machine) / Math.min(1000 / server, machine);
+    };
     const summary = workloads.map((w) => {
       const one = of(w, 1);
       const two = of(w, 2);
@@ -324,16 +338,21 @@ async function main() {
           serverMs: med(rs, (r) => ((r.cpu.server ?? NaN) * 1000) / r.responses),
           mariadbdMs: med(rs, (r) => ((r.cpu.database ?? NaN) * 1000) / r.responses),
         })),
+        ceiling: ceiling([...one, ...two]),
       };
     });
-    log(`\nMedians of ${ROUNDS} rounds; ${CONNECTIONS} connections in all; ratio = two processes ÷ one (per round, then the median of the rounds' ratios in brackets).`);
+    log(
+      `\nMedians of ${ROUNDS} rounds; ${CONNECTIONS} connections in all; ratio = two processes ÷ one (per round, then the median of the rounds' ratios in brackets); ` +
+        `CPU ceiling = what the ratio could be on this machine with nothing else running, from the CPU per response (one event loop ≤ 1 core; servers, mariadbd and generator share ${os.availableParallelism()} cores).`,
+    );
     printTable(
-      ["Workload", "Req/s one", "Req/s two", "Two ÷ one", "p50 ms one", "p50 ms two", "p99 ms one", "p99 ms two"],
+      ["Workload", "Req/s one", "Req/s two", "Two ÷ one", "CPU ceiling", "p50 ms one", "p50 ms two", "p99 ms one", "p99 ms two"],
       summary.map((s) => [
         s.w.label,
         fmt(s.one.rps),
         fmt(s.two.rps),
         `${fmt(s.two.rps / s.one.rps, 2)}× (${fmt(median(s.ratios), 2)}×)`,
+        `${fmt(s.ceiling, 2)}×`,
         fmt(s.one.p50, 1),
         fmt(s.two.p50, 1),
         fmt(s.one.p99, 1),
@@ -356,7 +375,7 @@ async function main() {
         at: new Date().toISOString(),
         machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model.trim(), node: process.version },
         settings: { sharedSession: SHARED_SESSION, duration: DURATION, warmup: WARMUP, rounds: ROUNDS, connections: CONNECTIONS, generators: GENERATORS, organisations: ORGS, entries: ENTRIES, actions: ACTIONS },
-        summary: summary.map((s) => ({ workload: s.w.key, label: s.w.label, one: s.one, two: s.two, ratio: s.two.rps / s.one.rps, ratios: s.ratios, cpu: { one: s.cpu[0], two: s.cpu[1] } })),
+        summary: summary.map((s) => ({ workload: s.w.key, label: s.w.label, one: s.one, two: s.two, ratio: s.two.rps / s.one.rps, ratios: s.ratios, ceiling: s.ceiling, cpu: { one: s.cpu[0], two: s.cpu[1] } })),
         runs,
       };
       fs.writeFileSync(process.env.BENCH_SCALE_JSON, `${JSON.stringify(json, null, 2)}\n`);
