@@ -72,12 +72,12 @@ const GENERATORS = 2;
 const MATCH_HASHES = { sha256: 62, md5: 25, sha1: 13 } as const;
 const CHANGES = 500;
 const USER_AGENT = "Mozilla/5.0 (bench)";
-/** As scripts/security/sqlmap.sh: no throttle, key rate limit or quota answers 429 during the run. */
 /**
  * Each server runs in a session of its own, as two separately started services would (Linux shares a
  * busy machine's CPU between sessions: autogroup); BENCH_SCALE_SHARED_SESSION=1 keeps them in this one.
  */
 const SHARED_SESSION = process.env.BENCH_SCALE_SHARED_SESSION === "1";
+/** As scripts/security/sqlmap.sh: no throttle, key rate limit or quota answers 429 during the run. */
 const UNTHROTTLED = { RATE_LIMIT_FACTOR: "1000000", API_RATE_PER_MINUTE: "1000000", API_DAILY_QUOTA: "1000000000" };
 
 interface Workload {
@@ -136,10 +136,9 @@ function autogroup(): string {
 }
 
 /** A request's check before measuring: 200, and the body passes `ok`. */
-async function check(w: Workload, port: number, ok: (body: string) => boolean): Promise<string> {
+async function check(w: Workload, port: number, ok: (body: string) => boolean): Promise<void> {
   const reply = await request(port, w.method, w.path, w.headers(port), w.body);
   if (reply.status !== 200 || !ok(reply.body)) throw new Error(`${w.label} on port ${port}: ${reply.status} ${reply.headers.location ?? ""}\n${reply.body.slice(0, 400)}`);
-  return reply.body;
 }
 
 async function main() {
