@@ -1,7 +1,7 @@
 /**
- * What the benchmarks (bench/run.ts, bench/assessment.ts) share: plain HTTP requests with full
- * control of the headers, the built server as a child process, CPU readings from /proc, and the
- * Markdown tables they print.
+ * What the benchmarks (bench/*.ts) share: plain HTTP requests with full control of the headers, the
+ * built server as a child process, CPU readings from /proc, medians and percentiles, and the Markdown
+ * tables they print. Their data is in bench/seed.ts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
