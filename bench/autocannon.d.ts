@@ -40,6 +40,12 @@ declare module "autocannon" {
     throughput: Histogram;
   }
 
-  function autocannon(options: Options): Promise<Result> & { stop(): void };
+  /** The running instance: a promise of the result that also emits an event per response (latency in ms). */
+  export type Instance = Promise<Result> & {
+    stop(): void;
+    on(event: "response", listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): Instance;
+  };
+
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

@@ -25,17 +25,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Insertable } from "kysely";
 import { createDb } from "#db/dialect";
-import { toJson } from "#db/json";
 import { migrateToLatest } from "#db/migrate";
-import type { Database } from "#db/schema";
 import { hashPassword } from "~/modules/auth/password.server";
 import { createSession } from "~/modules/auth/session.server";
-import { ACTION_STATUSES, ACTION_TYPES, FIGURES_BY_TYPE } from "~/modules/collaboration/types";
 import { newId } from "~/utils/ids";
 import { autocannonVersion, fmt, freePort, log, logMachine, measureGet, printTable, request, root, runInTempDir, signIn, startBuiltServer, type Measurement, type Scenario } from "./lib";
-import { BENCH_PASSWORD, insertBatched, prng, seedBench } from "./seed";
+import { actionRows, BENCH_PASSWORD, insertBatched, seedBench } from "./seed";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
@@ -46,62 +42,6 @@ const COMPANY_ACTIONS = Number(process.env.BENCH_COMPANY_ACTIONS ?? 2000);
 const YEAR = new Date().getUTCFullYear();
 const YEARS = 5;
 const USER_AGENT = "Mozilla/5.0 (bench)";
-
-const TITLES = ["Utbildning för kundtjänst", "Informationskampanj till resenärer", "Bidrag till hotlinens arbete", "Rapporter från moderatorteamet", "Borttagning av rapporterade adresser", "Genomgång av rapporteringsfunktionen", "Anonymiserad statistik", "Frukostseminarium om sextortion"];
-
-/** Actions (and their first revisions) for the organisations: the benchmark company's first. */
-function actionRows(organisationIds: string[], benchOrganisationId: string, userId: string) {
-  const { next } = prng(5);
-  const actions: Insertable<Database["collab_action"]>[] = [];
-  const revisions: Insertable<Database["collab_revision"]>[] = [];
-  const others = organisationIds.filter((id) => id !== benchOrganisationId);
-  for (let i = 0; i < ACTIONS; i++) {
-    const organisationId = i < COMPANY_ACTIONS ? benchOrganisationId : others[Math.floor(next() * others.length)]!;
-    const t = Math.floor(next() * ACTION_TYPES.length);
-    const type = ACTION_TYPES[t]!;
-    const year = YEAR - Math.floor(next() * YEARS);
-    const startsOn = `${year}-${String(1 + Math.floor(next() * 12)).padStart(2, "0")}-${String(1 + Math.floor(next() * 28)).padStart(2, "0")}`;
-    const status = year < YEAR ? (next() < 0.93 ? "done" : "cancelled") : ACTION_STATUSES[Math.floor(next() * ACTION_STATUSES.length)]!;
-    const roll = next();
-    const confirmation = status !== "done" ? "none" : roll < 0.7 ? "confirmed" : roll < 0.8 ? "requested" : roll < 0.9 ? "changes_requested" : "none";
-    const fits = FIGURES_BY_TYPE[type];
-    const at = Date.parse(`${startsOn}T12:00:00Z`);
-    const action = {
-      id: newId(),
-      organisation_id: organisationId,
-      type,
-      title: `${TITLES[t % TITLES.length]} ${year} #${i}`,
-      starts_on: startsOn,
-      ends_on: null,
-      year,
-      description: "Två halvdagar om att känna igen och rapportera misstänkt övergreppsmaterial, med övningar och uppföljning.",
-      people_company: "Kundtjänst och moderatorer",
-      people_ngo: "Två utbildare från hotlinen",
-      people_trained: fits.includes("peopleTrained") ? Math.floor(next() * 120) : null,
-      reach: fits.includes("reach") ? Math.floor(next() * 100_000) : null,
-      amount: type === "donation" ? 25_000 * (1 + Math.floor(next() * 10)) : null,
-      currency: type === "donation" ? "SEK" : null,
-      reports_handled: fits.includes("reportsHandled") ? Math.floor(next() * 80) : null,
-      items_taken_down: fits.includes("itemsTakenDown") ? Math.floor(next() * 60) : null,
-      status,
-      links: null,
-      confirmation,
-      revision: 1,
-      requested_at: confirmation === "none" ? null : at + 86_400_000,
-      confirmed_revision: confirmation === "confirmed" ? 1 : null,
-      confirmed_at: confirmation === "confirmed" ? at + 2 * 86_400_000 : null,
-      confirmed_by: null,
-      on_behalf: next() < 0.05 ? 1 : 0,
-      created_at: at,
-      created_by: organisationId === benchOrganisationId ? userId : null,
-      updated_at: at,
-      updated_by: null,
-    } satisfies Insertable<Database["collab_action"]>;
-    actions.push(action);
-    revisions.push({ action_id: action.id, revision: 1, content: toJson({ type, title: action.title, startsOn }), changes: "[]", by_user_id: action.created_by, by_staff: 0, at });
-  }
-  return { actions, revisions };
-}
 
 async function main() {
   for (const [name, value, min, max] of [
@@ -130,7 +70,7 @@ async function main() {
         const started = performance.now();
         const user = await db.selectFrom("user").select("id").where("email", "=", seeded.user.email).executeTakeFirstOrThrow();
         const organisations = (await db.selectFrom("organisation").select("id").execute()).map((o) => o.id);
-        const { actions, revisions } = actionRows(organisations, seeded.organisation.id, user.id);
+        const { actions, revisions } = actionRows(organisations, seeded.organisation.id, user.id, { actions: ACTIONS, companyActions: COMPANY_ACTIONS, years: YEARS });
         await db.transaction().execute(async (trx) => {
           await insertBatched(trx, "collab_action", actions);
           await insertBatched(trx, "collab_revision", revisions);

@@ -69,19 +69,18 @@ import { sql } from "kysely";
 import { createDb, type Db, type Engine } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
 import { withCheckDigit } from "#db/seed/demo";
-import { acceptAgreement, getCurrentAgreement, publishMissingAgreements } from "~/modules/agreements/agreements.server";
-import { createApiKey } from "~/modules/api-keys/api-keys.server";
+import { publishMissingAgreements } from "~/modules/agreements/agreements.server";
 import { verifyApiKey, VerifiedKeys } from "~/modules/api-keys/verify.server";
 import { parseEnv } from "~/utils/env.server";
 import { systemActor, type Actor } from "~/modules/audit/audit.server";
 import { insertUser } from "~/modules/auth/users.server";
-import { setHashlistGrants } from "~/modules/hashlist/access.server";
 import { readChanges, snapshotPages, SNAPSHOT_ALGORITHMS } from "~/modules/hashlist/feed.server";
 import { addEntries, createHashList, ensureTestList, getHashList, removeEntries, type HashList } from "~/modules/hashlist/lists.server";
-import { ALGORITHM_CODE, bytesToHex, type Algorithm, type HashEntry } from "~/modules/hashlist/values";
+import { ALGORITHM_CODE, bytesToHex, type Algorithm } from "~/modules/hashlist/values";
 import { addMembership } from "~/modules/members/members.server";
 import { newId } from "~/utils/ids";
-import { autocannonVersion, fmt, freePort, log, machineBusySeconds, printTable, processCpuSeconds, processMemory, request, resetPeakMemory, root, startBuiltServer, stopServer } from "./lib";
+import { autocannonVersion, findProcess, fmt, percentile, freePort, log, machineBusySeconds, printTable, processCpuSeconds, processMemory, request, resetPeakMemory, root, startBuiltServer, stopServer } from "./lib";
+import { BYTES, bulkLoad, createBenchDatabase, grantListWithKey, randomBytes, syntheticEntry, type Rand, type Sample } from "./seed";
 import { mulberry32 } from "../test/support/prng";
 
 const ENTRIES = Number(process.env.BENCH_HASHLIST_ENTRIES ?? 1_000_000);
@@ -110,74 +109,8 @@ const SAMPLE_EVERY = Math.max(1, Math.floor(ENTRIES / 40_000));
 const GOALS = { snapshotRatio: 0.8, peakMb: 150, deltaRatio: 0.05, matchRatio: 3, keyShare: 0.1 };
 
 // ---------------------------------------------------------------------------------------------
-// Synthetic entries.
-
-type Rand = ReturnType<typeof mulberry32>;
-
-function randomBytes(rand: Rand, n: number): Buffer {
-  const b = Buffer.allocUnsafe(n);
-  for (let i = 0; i < n; i += 4) b.writeUInt32LE(rand(), i);
-  return b;
-}
-
-/** sha256 50 %, md5 20 %, sha1 10 %, pdq 20 %. */
-const MIX: Algorithm[] = ["sha256", "sha256", "sha256", "sha256", "sha256", "md5", "md5", "sha1", "pdq", "pdq"];
-const BYTES: Record<Algorithm, number> = { md5: 16, sha1: 20, sha256: 32, pdq: 32, photodna: 144 };
-const CATEGORIES = ["A", "B", "C", "unknown"] as const;
-
-function syntheticEntry(rand: Rand): HashEntry & { value: Buffer } {
-  const algorithm = MIX[rand() % MIX.length]!;
-  const value = randomBytes(rand, BYTES[algorithm]);
-  return { algorithm, value, text: "", quality: algorithm === "pdq" ? 50 + (rand() % 51) : null, category: CATEGORIES[rand() % 4]!, source: "bench" };
-}
-
-interface Sample {
-  algorithm: Algorithm;
-  value: Buffer;
-}
-
-/** Writes `count` entries after the list's checkpoint, in transactions of 50,000 and inserts of 2,000 rows. */
-async function bulkLoad(db: Db, listId: number, count: number, rand: Rand, samples: Sample[]): Promise<number> {
-  const started = performance.now();
-  const list = (await getHashList(db, listId))!;
-  let seq = list.lastSeq;
-  const end = seq + count;
-  const now = Date.now();
-  let reported = performance.now();
-  while (seq < end) {
-    const n = Math.min(50_000, end - seq);
-    await db.transaction().execute(async (trx) => {
-      for (let k = 0; k < n; k += 2000) {
-        const rows = [];
-        for (let j = 0; j < Math.min(2000, n - k); j++) {
-          const e = syntheticEntry(rand);
-          seq++;
-          if (seq % SAMPLE_EVERY === 0) samples.push({ algorithm: e.algorithm, value: e.value });
-          rows.push({ list_id: listId, added_seq: seq, algorithm: ALGORITHM_CODE[e.algorithm], value: e.value, quality: e.quality, category: e.category, source: e.source, added_at: now, removed_seq: null, removed_at: null, live: 1 });
-        }
-        await trx.insertInto("hash_entry").values(rows).execute();
-      }
-      await trx
-        .updateTable("hash_list")
-        .set((eb) => ({ last_seq: seq, live_count: eb("live_count", "+", n), updated_at: now }))
-        .where("id", "=", listId)
-        .execute();
-    });
-    if (performance.now() - reported > 15_000) {
-      reported = performance.now();
-      log(`    … ${fmt(seq - list.lastSeq)} of ${fmt(count)} entries written (${fmt((performance.now() - started) / 1000, 0)} s)`);
-    }
-  }
-  return performance.now() - started;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Measuring.
 
-function percentile(sorted: number[], p: number) {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const median = (xs: number[]) => percentile(sorted(xs), 50);
 const MB = 1024 * 1024;
@@ -192,23 +125,6 @@ function ownCpuSeconds(): number | null {
   } catch {
     return null;
   }
-}
-
-/** The pid of a process whose command name matches (e.g. the database server), or null. */
-function findProcess(name: RegExp): number | null {
-  try {
-    for (const entry of fs.readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        if (name.test(fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim())) return Number(entry);
-      } catch {
-        // gone meanwhile
-      }
-    }
-  } catch {
-    // not Linux
-  }
-  return null;
 }
 
 /**
@@ -389,6 +305,7 @@ const staff = systemActor("bench");
 /** What to undo if the run is interrupted (Ctrl-C): stop the server, drop the MariaDB database. */
 const onInterrupt = new Set<() => Promise<void>>();
 
+/** A company of its own ("Bench Hosting AB": an admin and an engineer) with access to the list and an API key. */
 async function createCompanyWithKey(db: Db, listId: number): Promise<string> {
   const organisationId = newId();
   const now = Date.now();
@@ -417,12 +334,7 @@ async function createCompanyWithKey(db: Db, listId: number): Promise<string> {
     await addMembership(db, organisationId, userId, [role]);
     people[who] = { userId, label: email, ip: "127.0.0.1", userAgent: "bench" };
   }
-  const agreement = await getCurrentAgreement(db, "data_use");
-  if (!agreement) throw new Error("No data-use agreement was published (db/agreements/).");
-  await acceptAgreement(db, people.admin, organisationId, { kind: "data_use", versionId: agreement.id, name: "Bench admin", language: "sv" });
-  await setHashlistGrants(db, staff, organisationId, [listId]);
-  const key = await createApiKey(db, people.engineer, organisationId, { name: "bench", scopes: ["hashlist:read", "hashlist:match"], listIds: [listId], days: 30, cidrs: [] });
-  return key.secret;
+  return grantListWithKey(db, organisationId, people.admin, people.engineer, listId);
 }
 
 async function prepare(engine: Engine, tmp: string): Promise<Setup & { drop: () => Promise<void> }> {
@@ -430,29 +342,14 @@ async function prepare(engine: Engine, tmp: string): Promise<Setup & { drop: () 
   let cliArgs: Setup["cliArgs"];
   let drop = async () => {};
   if (engine === "mysql") {
-    const name = `pp_bench_${crypto.randomBytes(4).toString("hex")}`;
-    const admin = createDb(MYSQL_URL, { poolSize: 1 });
-    try {
-      await sql.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`).execute(admin);
-    } finally {
-      await admin.destroy();
-    }
-    const url = new URL(MYSQL_URL);
-    url.pathname = `/${name}`;
+    const database = await createBenchDatabase(MYSQL_URL);
+    const { name, url } = database;
     databaseUrl = url.toString();
     cliArgs = (sqlText) => [
       "mariadb",
       ["-h", url.hostname, "-P", url.port || "3306", "-u", decodeURIComponent(url.username || "root"), ...(url.password ? [`-p${decodeURIComponent(url.password)}`] : []), "--quick", "-N", "-B", name, "-e", sqlText],
     ];
-    drop = async () => {
-      if (KEEP) return log(`Kept the MariaDB database ${name}.`);
-      const a = createDb(MYSQL_URL, { poolSize: 1 });
-      try {
-        await sql.raw(`DROP DATABASE IF EXISTS \`${name}\``).execute(a);
-      } finally {
-        await a.destroy();
-      }
-    };
+    drop = database.drop;
   } else {
     const file = path.join(tmp, "hashlist.sqlite");
     databaseUrl = `sqlite:${file}`;
@@ -469,7 +366,7 @@ async function prepare(engine: Engine, tmp: string): Promise<Setup & { drop: () 
   const rand = mulberry32(20_240_601);
   const samples: Sample[] = [];
   log(`  Writing ${fmt(ENTRIES)} entries …`);
-  const loadMs = await bulkLoad(db, list.id, ENTRIES, rand, samples);
+  const loadMs = await bulkLoad(db, list.id, ENTRIES, rand, samples, SAMPLE_EVERY);
   const base = (await getHashList(db, list.id))!.lastSeq;
 
   // The changes after `base`, through the app's services.
@@ -1005,7 +902,7 @@ async function runEngine(engine: Engine, tmp: string): Promise<{ engine: Engine;
       await stopServer(child);
       const more = BIG_ENTRIES - list.liveCount;
       log(`  BENCH_HASHLIST_BIG: writing ${fmt(more)} more entries …`);
-      const bigMs = await bulkLoad(db, list.id, more, setup.rand, []);
+      const bigMs = await bulkLoad(db, list.id, more, setup.rand, [], SAMPLE_EVERY);
       await sql`ANALYZE TABLE hash_entry`.execute(db);
       list = (await getHashList(db, list.id))!;
       pid = await startServer();

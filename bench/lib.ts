@@ -1,7 +1,7 @@
 /**
- * What the benchmarks (bench/run.ts, bench/assessment.ts) share: plain HTTP requests with full
- * control of the headers, the built server as a child process, CPU readings from /proc, and the
- * Markdown tables they print.
+ * What the benchmarks (bench/*.ts) share: plain HTTP requests with full control of the headers, the
+ * built server as a child process, CPU readings from /proc, medians and percentiles, and the Markdown
+ * tables they print. Their data is in bench/seed.ts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -76,16 +76,20 @@ export async function waitUntilUp(port: number, child: ChildProcess, timeoutMs =
  * Starts the BUILT server (`node build/server.js`) as in production: NODE_ENV=production, a random
  * APP_SECRET, a log line per request (to `serverLog`), the given SQLite file (or `databaseUrl`, e.g.
  * `mysql://root@127.0.0.1:3306/db`). `extraEnv` adds to that environment; BENCH_SERVER_ARGS adds node
- * arguments (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * arguments (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). `ownSession` starts it in a session of its
+ * own (setsid), as a separately started service would run: with Linux's autogroup scheduling
+ * (/proc/sys/kernel/sched_autogroup_enabled), a busy machine shares its CPU between sessions, so
+ * servers in the benchmark's session would share one share with it.
  */
 export async function startBuiltServer(
-  options: { port: number; serverLog: string; extraEnv?: Record<string, string>; timeoutMs?: number } & ({ databaseFile: string } | { databaseUrl: string }),
+  options: { port: number; serverLog: string; extraEnv?: Record<string, string>; timeoutMs?: number; ownSession?: boolean } & ({ databaseFile: string } | { databaseUrl: string }),
 ): Promise<ChildProcess> {
   const out = fs.openSync(options.serverLog, "a");
   const extraArgs = process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...extraArgs, path.join(root, "build/server.js")], {
     cwd: root,
     stdio: ["ignore", out, out],
+    detached: options.ownSession ?? false,
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "production",
@@ -159,6 +163,23 @@ export function resetPeakMemory(pid: number): boolean {
   }
 }
 
+/** The pid of a process whose command name matches (e.g. the database server), or null. */
+export function findProcess(name: RegExp): number | null {
+  try {
+    for (const entry of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (name.test(fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim())) return Number(entry);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // not Linux
+  }
+  return null;
+}
+
 /** Busy CPU seconds of the whole machine so far (all cores, from /proc/stat); null off Linux. */
 export function machineBusySeconds(): number | null {
   try {
@@ -170,10 +191,12 @@ export function machineBusySeconds(): number | null {
   }
 }
 
-/** CPU used over a measured window: the server, this process (the load generator) and the machine. */
+/** CPU used over a measured window: the server(s), this process (the load generator), the database and the machine. */
 export interface CpuWindow {
-  /** Server process CPU seconds; null off Linux. */
+  /** Server process CPU seconds (all the servers given, added up); null off Linux. */
   server: number | null;
+  /** The database server's CPU seconds, when its pid was given; null off Linux or when it was not found. */
+  database?: number | null;
   /** CPU seconds this process (the load generator) used. */
   client: number;
   /** Busy CPU seconds of the whole machine; null off Linux. */
@@ -182,20 +205,30 @@ export interface CpuWindow {
   wall: number;
 }
 
-export async function withCpu<T>(serverPid: number, run: () => Promise<T>): Promise<{ result: T; cpu: CpuWindow }> {
-  const serverBefore = processCpuSeconds(serverPid);
+/** Runs `run` and reports the CPU used meanwhile by the server(s) (one pid or several), this process, the database (its pid, if given) and the machine. */
+export async function withCpu<T>(serverPids: number | number[], run: () => Promise<T>, databasePid?: number | null): Promise<{ result: T; cpu: CpuWindow }> {
+  const pids = Array.isArray(serverPids) ? serverPids : [serverPids];
+  const serversCpu = () => pids.reduce<number | null>((sum, pid) => {
+    const s = processCpuSeconds(pid);
+    return sum === null || s === null ? null : sum + s;
+  }, 0);
+  const databaseCpu = () => (databasePid ? processCpuSeconds(databasePid) : null);
+  const serverBefore = serversCpu();
+  const databaseBefore = databaseCpu();
   const machineBefore = machineBusySeconds();
   const clientBefore = process.cpuUsage();
   const wallBefore = performance.now();
   const result = await run();
   const wall = (performance.now() - wallBefore) / 1000;
-  const serverAfter = processCpuSeconds(serverPid);
+  const serverAfter = serversCpu();
+  const databaseAfter = databaseCpu();
   const machineAfter = machineBusySeconds();
   const client = process.cpuUsage(clientBefore);
   return {
     result,
     cpu: {
       server: serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore,
+      ...(databasePid === undefined ? {} : { database: databaseBefore === null || databaseAfter === null ? null : databaseAfter - databaseBefore }),
       client: (client.user + client.system) / 1e6,
       machine: machineBefore === null || machineAfter === null ? null : machineAfter - machineBefore,
       wall,
@@ -328,4 +361,10 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The p-th percentile of sorted values (nearest rank). */
+export function percentile(sorted: number[], p: number) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }

@@ -5,17 +5,28 @@
  * same names, counts and states (ids and token hashes are random). One password hash (the app's own
  * hashPassword, argon2id) is computed once and shared by every account, so the failed-login
  * benchmark verifies against a real hash.
+ *
+ * Further down, what several benchmarks add to that: hash-list entries, a throwaway MariaDB
+ * database, list access with an API key, and collaborative actions.
  */
 import crypto from "node:crypto";
-import type { Insertable } from "kysely";
-import type { Db } from "#db/dialect";
+import { sql, type Insertable } from "kysely";
+import { createDb, type Db } from "#db/dialect";
 import { toJson } from "#db/json";
 import type { Database, OrganisationStatus, Role } from "#db/schema";
 import { withCheckDigit } from "#db/seed/demo";
+import { acceptAgreement, getCurrentAgreement } from "~/modules/agreements/agreements.server";
+import { createApiKey } from "~/modules/api-keys/api-keys.server";
+import { systemActor, type Actor } from "~/modules/audit/audit.server";
 import { ROLES } from "~/modules/auth/permissions";
+import { ACTION_STATUSES, ACTION_TYPES, FIGURES_BY_TYPE } from "~/modules/collaboration/types";
+import { setHashlistGrants } from "~/modules/hashlist/access.server";
+import { getHashList } from "~/modules/hashlist/lists.server";
+import { ALGORITHM_CODE, type Algorithm, type HashEntry } from "~/modules/hashlist/values";
 import { INDUSTRIES, SIZE_BANDS } from "~/modules/organisations/schema";
 import { newId } from "~/utils/ids";
-import { mulberry32Unit } from "../test/support/prng";
+import { fmt, log } from "./lib";
+import { mulberry32, mulberry32Unit } from "../test/support/prng";
 
 const DAY = 86_400_000;
 const INVITATION_LIFETIME_MS = 7 * DAY;
@@ -328,4 +339,173 @@ export async function seedBench(db: Db, options: { organisations: number; passwo
   });
   const counts = Object.fromEntries(Object.entries(rows).filter(([, v]) => v.length).map(([k, v]) => [k, v.length]));
   return { ...bench!, counts, ms: Math.round(performance.now() - started) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hash lists: synthetic entries, a throwaway MariaDB database, access and an API key (bench/hashlist.ts, bench/scale.ts).
+
+export type Rand = ReturnType<typeof mulberry32>;
+
+export function randomBytes(rand: Rand, n: number): Buffer {
+  const b = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i += 4) b.writeUInt32LE(rand(), i);
+  return b;
+}
+
+/** sha256 50 %, md5 20 %, sha1 10 %, pdq 20 %. */
+const MIX: Algorithm[] = ["sha256", "sha256", "sha256", "sha256", "sha256", "md5", "md5", "sha1", "pdq", "pdq"];
+export const BYTES: Record<Algorithm, number> = { md5: 16, sha1: 20, sha256: 32, pdq: 32, photodna: 144 };
+const CATEGORIES = ["A", "B", "C", "unknown"] as const;
+
+export function syntheticEntry(rand: Rand): HashEntry & { value: Buffer } {
+  const algorithm = MIX[rand() % MIX.length]!;
+  const value = randomBytes(rand, BYTES[algorithm]);
+  return { algorithm, value, text: "", quality: algorithm === "pdq" ? 50 + (rand() % 51) : null, category: CATEGORIES[rand() % 4]!, source: "bench" };
+}
+
+export interface Sample {
+  algorithm: Algorithm;
+  value: Buffer;
+}
+
+/**
+ * Writes `count` entries after the list's checkpoint, in transactions of 50,000 and inserts of 2,000 rows
+ * (straight into hash_entry: the services would take minutes); every `sampleEvery`-th is kept in `samples`.
+ */
+export async function bulkLoad(db: Db, listId: number, count: number, rand: Rand, samples: Sample[], sampleEvery: number): Promise<number> {
+  const started = performance.now();
+  const list = (await getHashList(db, listId))!;
+  let seq = list.lastSeq;
+  const end = seq + count;
+  const now = Date.now();
+  let reported = performance.now();
+  while (seq < end) {
+    const n = Math.min(50_000, end - seq);
+    await db.transaction().execute(async (trx) => {
+      for (let k = 0; k < n; k += 2000) {
+        const rows = [];
+        for (let j = 0; j < Math.min(2000, n - k); j++) {
+          const e = syntheticEntry(rand);
+          seq++;
+          if (seq % sampleEvery === 0) samples.push({ algorithm: e.algorithm, value: e.value });
+          rows.push({ list_id: listId, added_seq: seq, algorithm: ALGORITHM_CODE[e.algorithm], value: e.value, quality: e.quality, category: e.category, source: e.source, added_at: now, removed_seq: null, removed_at: null, live: 1 });
+        }
+        await trx.insertInto("hash_entry").values(rows).execute();
+      }
+      await trx
+        .updateTable("hash_list")
+        .set((eb) => ({ last_seq: seq, live_count: eb("live_count", "+", n), updated_at: now }))
+        .where("id", "=", listId)
+        .execute();
+    });
+    if (performance.now() - reported > 15_000) {
+      reported = performance.now();
+      log(`    … ${fmt(seq - list.lastSeq)} of ${fmt(count)} entries written (${fmt((performance.now() - started) / 1000, 0)} s)`);
+    }
+  }
+  return performance.now() - started;
+}
+
+/**
+ * A fresh MariaDB/MySQL database `pp_bench_<random>` on the server of `baseUrl`; `drop()` removes it
+ * (kept with BENCH_KEEP=1).
+ */
+export async function createBenchDatabase(baseUrl: string): Promise<{ name: string; url: URL; drop: () => Promise<void> }> {
+  const name = `pp_bench_${crypto.randomBytes(4).toString("hex")}`;
+  const admin = createDb(baseUrl, { poolSize: 1 });
+  try {
+    await sql.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`).execute(admin);
+  } finally {
+    await admin.destroy();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const drop = async () => {
+    if (process.env.BENCH_KEEP === "1") return log(`Kept the MariaDB database ${name}.`);
+    const a = createDb(baseUrl, { poolSize: 1 });
+    try {
+      await sql.raw(`DROP DATABASE IF EXISTS \`${name}\``).execute(a);
+    } finally {
+      await a.destroy();
+    }
+  };
+  return { name, url, drop };
+}
+
+/**
+ * Gives an organisation access to a list as the NGO would: its admin accepts the data-use agreement,
+ * the staff grant the list, and `keyOwner` creates an API key (scopes hashlist:read and
+ * hashlist:match, that list, 30 days). Returns the key's secret.
+ */
+export async function grantListWithKey(db: Db, organisationId: string, admin: Actor & { userId: string }, keyOwner: Actor, listId: number): Promise<string> {
+  const agreement = await getCurrentAgreement(db, "data_use");
+  if (!agreement) throw new Error("No data-use agreement was published (db/agreements/).");
+  await acceptAgreement(db, admin, organisationId, { kind: "data_use", versionId: agreement.id, name: "Bench admin", language: "sv" });
+  await setHashlistGrants(db, systemActor("bench"), organisationId, [listId]);
+  const key = await createApiKey(db, keyOwner, organisationId, { name: "bench", scopes: ["hashlist:read", "hashlist:match"], listIds: [listId], days: 30, cidrs: [] });
+  return key.secret;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collaborative actions (bench/collaboration.ts, bench/scale.ts).
+
+const TITLES = ["Utbildning för kundtjänst", "Informationskampanj till resenärer", "Bidrag till hotlinens arbete", "Rapporter från moderatorteamet", "Borttagning av rapporterade adresser", "Genomgång av rapporteringsfunktionen", "Anonymiserad statistik", "Frukostseminarium om sextortion"];
+
+/**
+ * Collaborative actions (and their first revisions) for the organisations, over `years` years up to
+ * this one: the first `companyActions` are the benchmark company's, the rest spread over the others.
+ * (Bulk rows: the services would take minutes for this many; the service tests cover the rules.)
+ */
+export function actionRows(organisationIds: string[], benchOrganisationId: string, userId: string, options: { actions: number; companyActions: number; years: number }) {
+  const YEAR = new Date().getUTCFullYear();
+  const { next } = prng(5);
+  const actions: Insertable<Database["collab_action"]>[] = [];
+  const revisions: Insertable<Database["collab_revision"]>[] = [];
+  const others = organisationIds.filter((id) => id !== benchOrganisationId);
+  for (let i = 0; i < options.actions; i++) {
+    const organisationId = i < options.companyActions ? benchOrganisationId : others[Math.floor(next() * others.length)]!;
+    const t = Math.floor(next() * ACTION_TYPES.length);
+    const type = ACTION_TYPES[t]!;
+    const year = YEAR - Math.floor(next() * options.years);
+    const startsOn = `${year}-${String(1 + Math.floor(next() * 12)).padStart(2, "0")}-${String(1 + Math.floor(next() * 28)).padStart(2, "0")}`;
+    const status = year < YEAR ? (next() < 0.93 ? "done" : "cancelled") : ACTION_STATUSES[Math.floor(next() * ACTION_STATUSES.length)]!;
+    const roll = next();
+    const confirmation = status !== "done" ? "none" : roll < 0.7 ? "confirmed" : roll < 0.8 ? "requested" : roll < 0.9 ? "changes_requested" : "none";
+    const fits = FIGURES_BY_TYPE[type];
+    const at = Date.parse(`${startsOn}T12:00:00Z`);
+    const action = {
+      id: newId(),
+      organisation_id: organisationId,
+      type,
+      title: `${TITLES[t % TITLES.length]} ${year} #${i}`,
+      starts_on: startsOn,
+      ends_on: null,
+      year,
+      description: "Två halvdagar om att känna igen och rapportera misstänkt övergreppsmaterial, med övningar och uppföljning.",
+      people_company: "Kundtjänst och moderatorer",
+      people_ngo: "Två utbildare från hotlinen",
+      people_trained: fits.includes("peopleTrained") ? Math.floor(next() * 120) : null,
+      reach: fits.includes("reach") ? Math.floor(next() * 100_000) : null,
+      amount: type === "donation" ? 25_000 * (1 + Math.floor(next() * 10)) : null,
+      currency: type === "donation" ? "SEK" : null,
+      reports_handled: fits.includes("reportsHandled") ? Math.floor(next() * 80) : null,
+      items_taken_down: fits.includes("itemsTakenDown") ? Math.floor(next() * 60) : null,
+      status,
+      links: null,
+      confirmation,
+      revision: 1,
+      requested_at: confirmation === "none" ? null : at + 86_400_000,
+      confirmed_revision: confirmation === "confirmed" ? 1 : null,
+      confirmed_at: confirmation === "confirmed" ? at + 2 * 86_400_000 : null,
+      confirmed_by: null,
+      on_behalf: next() < 0.05 ? 1 : 0,
+      created_at: at,
+      created_by: organisationId === benchOrganisationId ? userId : null,
+      updated_at: at,
+      updated_by: null,
+    } satisfies Insertable<Database["collab_action"]>;
+    actions.push(action);
+    revisions.push({ action_id: action.id, revision: 1, content: toJson({ type, title: action.title, startsOn }), changes: "[]", by_user_id: action.created_by, by_staff: 0, at });
+  }
+  return { actions, revisions };
 }
