@@ -8,7 +8,7 @@ import { engineOf } from "./dialect";
  * MySQL: SELECT … FOR UPDATE, in id order (no deadlock between two lockers). SQLite runs one writing
  * transaction at a time, so there is nothing to do.
  */
-export async function lockRows(trx: Db, query: { table: "organisation" | "user" | "hash_list"; where: ReturnType<typeof sql> }): Promise<void> {
+export async function lockRows(trx: Db, query: { table: "organisation" | "user" | "hash_list" | "assessment"; where: ReturnType<typeof sql> }): Promise<void> {
   if (engineOf(trx) !== "mysql") return;
   await sql`SELECT id FROM ${sql.table(query.table)} WHERE ${query.where} ORDER BY id FOR UPDATE`.execute(trx);
 }

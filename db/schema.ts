@@ -7,6 +7,8 @@
  * - booleans are 0/1 integers;
  * - JSON is stored as text and parsed in one place (db/json.ts).
  */
+import type { Generated } from "kysely";
+
 export type Role = "org_admin" | "compliance_officer" | "partner_manager" | "engineer";
 export type StaffRole = "staff" | "staff_admin";
 export type OrganisationStatus =
@@ -30,6 +32,10 @@ export interface OrganisationTable {
   status_changed_at: number;
   created_at: number;
   updated_at: number;
+  /** Optimistic concurrency of the profile form (name, industry, website, size); default 1. */
+  profile_version: Generated<number>;
+  /** Optimistic concurrency of staff's hash-list grants form (hashlist_grant rows); default 1. */
+  grants_version: Generated<number>;
 }
 
 export interface OrganisationStatusEventTable {
@@ -57,6 +63,8 @@ export interface UserTable {
   disabled_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Optimistic concurrency of staff admins' changes (staff role, disabled); default 1. */
+  staff_version: Generated<number>;
 }
 
 export interface MembershipTable {
@@ -64,6 +72,8 @@ export interface MembershipTable {
   organisation_id: string;
   user_id: string;
   created_at: number;
+  /** Optimistic concurrency of the member's roles (membership_role); default 1. */
+  version: Generated<number>;
 }
 
 export interface MembershipRoleTable {

@@ -6,6 +6,7 @@ import * as m0004 from "./0004_hash_entry_snapshot_index";
 import * as m0005 from "./0005_collaboration";
 import * as m0006 from "./0006_reports";
 import * as m0007 from "./0007_jobs";
+import * as m0008 from "./0008_row_versions";
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so that the bundled server
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "0005_collaboration": m0005,
   "0006_reports": m0006,
   "0007_jobs": m0007,
+  "0008_row_versions": m0008,
 };

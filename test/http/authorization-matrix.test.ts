@@ -561,7 +561,7 @@ describe("authorization matrix", () => {
       {
         routeId: "routes/app+/organisation",
         target: page(),
-        form: { organisationName: "Taken Over AB", industry: "hosting", sizeBand: "10-49", website: "https://taken-over.example" },
+        form: { organisationName: "Taken Over AB", industry: "hosting", sizeBand: "10-49", website: "https://taken-over.example", baseVersion: "1" },
         what: "edit the organisation",
       },
       { routeId: "routes/app+/members", target: page(), form: { intent: "invite", email: "intruder@example.test", roles: ["org_admin"] }, what: "invite an admin" },
@@ -579,7 +579,7 @@ describe("authorization matrix", () => {
           {
             routeId: "routes/app+/members_.$membershipId",
             target: withId(w[org].members.engineer.membershipId, `${name}'s engineer`, org),
-            form: { intent: "change_roles", roles: ["org_admin", "engineer"] },
+            form: { intent: "change_roles", roles: ["org_admin", "engineer"], baseVersion: "1" },
             what: `make ${name}'s engineer an admin`,
           },
           {
@@ -614,8 +614,8 @@ describe("authorization matrix", () => {
         form: { intent: "create", name: "Back Door", email: "back-door@example.test", role: "staff_admin" },
         what: "create a staff admin",
       },
-      { routeId: "routes/staff+/accounts", target: page(), form: { intent: "set_role", userId: w.staff.id, role: "staff_admin" }, what: "promote staff to staff admin" },
-      { routeId: "routes/staff+/accounts", target: page(), form: { intent: "disable", userId: w.staffAdmin.id }, what: "disable the staff admin" },
+      { routeId: "routes/staff+/accounts", target: page(), form: { intent: "set_role", userId: w.staff.id, role: "staff_admin", baseVersion: "1" }, what: "promote staff to staff admin" },
+      { routeId: "routes/staff+/accounts", target: page(), form: { intent: "disable", userId: w.staffAdmin.id, baseVersion: "1" }, what: "disable the staff admin" },
       { routeId: "routes/staff+/hashlists._index", target: page(), form: { intent: "create", slug: "matrix-list", nameSv: "Matrislistan", nameEn: "Matrix list" }, what: "create a hash list" },
       {
         routeId: "routes/staff+/hashlists.$listId",
@@ -626,7 +626,7 @@ describe("authorization matrix", () => {
       {
         routeId: "routes/staff+/organisations_.$organisationId",
         target: withId(w.a.organisation.id, "company A", "any"),
-        form: { intent: "grant_lists", lists: [String(staffHashlists.listId)] },
+        form: { intent: "grant_lists", lists: [String(staffHashlists.listId)], baseVersion: "1" },
         what: "grant company A a hash list",
       },
       { routeId: "routes/app+/hashlist", target: page(), form: { versionId: newId(), language: "sv", confirm: "on" }, what: "accept the data-use agreement" },
@@ -726,7 +726,7 @@ describe("authorization matrix", () => {
       const before = await bRows(world);
       const counts = await rowCounts(ctx.db);
       for (const m of Object.values(world.b.members)) {
-        const change = await server.fetch(`/app/members/${m.membershipId}`, { cookie: admin.cookie, form: { intent: "change_roles", roles: ["engineer"] } });
+        const change = await server.fetch(`/app/members/${m.membershipId}`, { cookie: admin.cookie, form: { intent: "change_roles", roles: ["engineer"], baseVersion: "1" } });
         expect(change.status).toBe(404);
         const remove = await server.fetch(`/app/members/${m.membershipId}`, { cookie: admin.cookie, form: { intent: "remove" } });
         expect(remove.status).toBe(404);
@@ -785,9 +785,9 @@ describe("authorization matrix", () => {
       expect((await server.fetch(page, { cookie: p.cookie })).status, page).toBe(200);
     }
     const writes: [string, Record<string, string | string[]>][] = [
-      ["/app/organisation", { organisationName: "Still Trading AB", industry: "travel", sizeBand: "10-49" }],
+      ["/app/organisation", { organisationName: "Still Trading AB", industry: "travel", sizeBand: "10-49", baseVersion: "1" }],
       ["/app/members", { intent: "invite", email: "new-colleague@example.test", roles: ["engineer"] }],
-      [`/app/members/${own.engineer.membershipId}`, { intent: "change_roles", roles: ["engineer", "org_admin"] }],
+      [`/app/members/${own.engineer.membershipId}`, { intent: "change_roles", roles: ["engineer", "org_admin"], baseVersion: "1" }],
       [`/app/members/${own.engineer.membershipId}`, { intent: "remove" }],
       ["/app/hashlist", { versionId: newId(), language: "sv", confirm: "on" }],
     ];

@@ -240,7 +240,7 @@ describe("granting lists on the organisation page", () => {
     expect(before).not.toContain(`name="lists" value="${test.id}"`);
     expect(before).not.toContain(`name="lists" checked=""`);
 
-    const granted = await server.fetch(url, { cookie: staffCookie, form: { intent: "grant_lists", lists: [String(industry.id)] } });
+    const granted = await server.fetch(url, { cookie: staffCookie, form: { intent: "grant_lists", lists: [String(industry.id)], baseVersion: "1" } });
     expect(granted.status).toBe(302);
     expect(granted.headers.get("location")).toBe(`${url}?notice=hashlist_grants_saved#hashlists`);
     expect((await getHashlistAccess(ctx.db, company.organisation.id)).granted.map((l) => l.slug)).toEqual(["industry"]);
@@ -251,17 +251,22 @@ describe("granting lists on the organisation page", () => {
 
     // The test list is never granted; nor is a list that does not exist.
     for (const lists of [[String(test.id)], ["999"], ["abc"]]) {
-      const refused = await server.fetch(url, { cookie: staffCookie, form: { intent: "grant_lists", lists } });
+      const refused = await server.fetch(url, { cookie: staffCookie, form: { intent: "grant_lists", lists, baseVersion: "2" } });
       expect(refused.status, lists.join()).toBe(400);
     }
+    // A form loaded before that grant is stale: a conflict, nothing changed.
+    const stale = await server.fetch(url, { cookie: staffCookie, form: { intent: "grant_lists", baseVersion: "1" } });
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain("Någon annan ändrade samtidigt.");
+    expect((await getHashlistAccess(ctx.db, company.organisation.id)).granted.map((l) => l.slug)).toEqual(["industry"]);
     // None: every list revoked.
-    const revoked = await server.fetch(url, { cookie: staffCookie, form: { intent: "grant_lists" } });
+    const revoked = await server.fetch(url, { cookie: staffCookie, form: { intent: "grant_lists", baseVersion: "2" } });
     expect(revoked.status).toBe(302);
     expect((await getHashlistAccess(ctx.db, company.organisation.id)).granted).toEqual([]);
 
     // An organisation that is not approved is granted nothing.
     const applied = await createCompany(ctx.db, { status: "applied" });
-    const notApproved = await server.fetch(`/staff/organisations/${applied.organisation.id}`, { cookie: staffCookie, form: { intent: "grant_lists", lists: [String(industry.id)] } });
+    const notApproved = await server.fetch(`/staff/organisations/${applied.organisation.id}`, { cookie: staffCookie, form: { intent: "grant_lists", lists: [String(industry.id)], baseVersion: "1" } });
     expect(notApproved.status).toBe(409);
     expect(await notApproved.text()).toContain("Organisationen är inte godkänd.");
 

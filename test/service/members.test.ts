@@ -97,12 +97,12 @@ describe("members and roles", () => {
     const { organisation, members } = await createCompany(ctx.db);
     const admin = actorFor(members.org_admin);
     const before = await rowCounts(ctx.db);
-    await expectCode(changeMemberRoles(ctx.db, admin, organisation.id, members.org_admin.membershipId, ["engineer"]), "last_admin");
+    await expectCode(changeMemberRoles(ctx.db, admin, organisation.id, members.org_admin.membershipId, ["engineer"], 1), "last_admin");
     await expectCode(removeMember(ctx.db, admin, organisation.id, members.org_admin.membershipId), "last_admin");
     expect(await rowCounts(ctx.db)).toEqual(before);
     // With a second admin, the first may step down.
-    await changeMemberRoles(ctx.db, admin, organisation.id, members.engineer.membershipId, ["engineer", "org_admin"]);
-    await changeMemberRoles(ctx.db, admin, organisation.id, members.org_admin.membershipId, ["compliance_officer"]);
+    await changeMemberRoles(ctx.db, admin, organisation.id, members.engineer.membershipId, ["engineer", "org_admin"], 1);
+    await changeMemberRoles(ctx.db, admin, organisation.id, members.org_admin.membershipId, ["compliance_officer"], 1);
     const roles = Object.fromEntries((await listMembers(ctx.db, organisation.id)).map((m) => [m.email, m.roles]));
     expect(roles[members.engineer.email]).toEqual(["org_admin", "engineer"]);
     expect(roles[members.org_admin.email]).toEqual(["compliance_officer"]);
@@ -113,9 +113,9 @@ describe("members and roles", () => {
     for (let round = 0; round < 5; round++) {
       const { organisation, members } = await createCompany(ctx.db);
       const admin = actorFor(members.org_admin);
-      await changeMemberRoles(ctx.db, admin, organisation.id, members.engineer.membershipId, ["org_admin"]);
+      await changeMemberRoles(ctx.db, admin, organisation.id, members.engineer.membershipId, ["org_admin"], 1);
       const results = await Promise.allSettled([
-        changeMemberRoles(ctx.db, admin, organisation.id, members.org_admin.membershipId, ["compliance_officer"]),
+        changeMemberRoles(ctx.db, admin, organisation.id, members.org_admin.membershipId, ["compliance_officer"], 1),
         removeMember(ctx.db, admin, organisation.id, members.engineer.membershipId),
       ]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
@@ -133,7 +133,7 @@ describe("members and roles", () => {
     const admin = actorFor(a.members.org_admin);
     const invitationId = await inviteMember(ctx.db, actorFor(b.members.org_admin), b.organisation.id, { email: "b-invitee@example.test", roles: ["engineer"] }, inviter);
     const before = await rowCounts(ctx.db);
-    await expectCode(changeMemberRoles(ctx.db, admin, a.organisation.id, b.members.engineer.membershipId, ["org_admin"]), "not_found");
+    await expectCode(changeMemberRoles(ctx.db, admin, a.organisation.id, b.members.engineer.membershipId, ["org_admin"], 1), "not_found");
     await expectCode(removeMember(ctx.db, admin, a.organisation.id, b.members.engineer.membershipId), "not_found");
     await expectCode(revokeInvitation(ctx.db, admin, a.organisation.id, invitationId), "not_found");
     await expectCode(resendInvitation(ctx.db, admin, a.organisation.id, invitationId, inviter), "not_found");

@@ -161,14 +161,23 @@ async function getOwnKey(trx: Db, organisationId: string, keyId: string) {
   return key;
 }
 
-/** Revokes a key: the very next request with it is refused. */
-export async function revokeApiKey(db: Db, actor: Actor, organisationId: string, keyId: string) {
-  await db.transaction().execute(async (trx) => {
+/** Revokes a key: the very next request with it is refused. False when it already was revoked. */
+export async function revokeApiKey(db: Db, actor: Actor, organisationId: string, keyId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
     const key = await getOwnKey(trx, organisationId, keyId);
     const now = Date.now();
-    if (key.revoked_at !== null && Number(key.revoked_at) <= now) return;
-    await trx.updateTable("api_key").set({ revoked_at: now, revoked_by: actor.userId }).where("id", "=", keyId).execute();
+    if (key.revoked_at !== null && Number(key.revoked_at) <= now) return false;
+    // Conditional on what was read (not revoked, or stopping later after a roll): of two revocations
+    // at once only one writes and is audited; the other finds the key revoked, as if it came second.
+    const result = await trx
+      .updateTable("api_key")
+      .set({ revoked_at: now, revoked_by: actor.userId })
+      .where("id", "=", keyId)
+      .where((eb) => (key.revoked_at === null ? eb("revoked_at", "is", null) : eb("revoked_at", "=", key.revoked_at)))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
     await recordAudit(trx, actor, { action: "api_key.revoked", organisationId, targetType: "api_key", targetId: keyId, details: { name: key.name, display: key.display } });
+    return true;
   });
 }
 
@@ -194,11 +203,16 @@ export async function rollApiKey(db: Db, actor: Actor, organisationId: string, k
     const cidrs = await checkInput(trx, organisationId, input);
     const fresh = await insertKey(trx, actor, organisationId, input, cidrs, now);
     const until = now + graceDays * DAY;
-    await trx
+    // Conditional on what was read: of two rolls (or a roll and a revocation) at once, one wins and the
+    // other is refused, its new key rolled back with it.
+    const claimed = await trx
       .updateTable("api_key")
       .set({ replaced_by: fresh.id, revoked_at: Math.min(until, Number(old.expires_at)), revoked_by: actor.userId })
       .where("id", "=", keyId)
-      .execute();
+      .where("replaced_by", "is", null)
+      .where((eb) => (old.revoked_at === null ? eb("revoked_at", "is", null) : eb("revoked_at", "=", old.revoked_at)))
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) throw new AppError("api_key_not_active", 409);
     await recordAudit(trx, actor, {
       action: "api_key.rolled",
       organisationId,

@@ -3,8 +3,10 @@
  * ever), answered section by section with every change saved and versioned, submitted, reviewed by
  * NGO staff (approved, or returned with comments), and carried over to the next year.
  */
+import { sql } from "kysely";
 import type { Db } from "#db/dialect";
 import { fromJson, toJson } from "#db/json";
+import { lockRows } from "#db/lock";
 import type { AssessmentStatus } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { ACTIVE_STATUSES } from "~/modules/auth/permissions";
@@ -278,6 +280,12 @@ export async function saveAnswers(db: Db, actor: Actor, organisationId: string, 
   if (Object.keys(fieldErrors).length) throw new AppError("answers_invalid", 400, { fieldErrors });
 
   return db.transaction().execute(async (trx) => {
+    // Saves of one assessment take turns (MariaDB: before the transaction's first read, so it sees the
+    // save before it): two first answers to one question are then a conflict with both values, not a
+    // duplicate key or a deadlock. A submission meanwhile locks the assessment against this save.
+    await lockRows(trx, { table: "assessment", where: sql`id = ${assessmentId}` });
+    const status = await trx.selectFrom("assessment").select("status").where("id", "=", assessmentId).executeTakeFirst();
+    if (!status || !EDITABLE.includes(status.status)) throw new AppError("assessment_locked", 409);
     const conflicts: AnswerConflict[] = [];
     const saved: string[] = [];
     const now = Date.now();
@@ -297,7 +305,13 @@ export async function saveAnswers(db: Db, actor: Actor, organisationId: string, 
         continue;
       }
       if (value === null) {
-        await trx.deleteFrom("assessment_answer").where("assessment_id", "=", assessmentId).where("question_id", "=", change.questionId).where("version", "=", currentVersion).execute();
+        const deleted = await trx
+          .deleteFrom("assessment_answer")
+          .where("assessment_id", "=", assessmentId)
+          .where("question_id", "=", change.questionId)
+          .where("version", "=", currentVersion)
+          .executeTakeFirst();
+        if (Number(deleted.numDeletedRows) !== 1) throw new AppError("conflict", 409);
       } else if (current) {
         const result = await trx
           .updateTable("assessment_answer")

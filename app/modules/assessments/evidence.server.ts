@@ -121,7 +121,9 @@ export async function removeEvidence(db: Db, actor: Actor, organisationId: strin
   await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("assessment_evidence").select(["id", "question_id"]).where("id", "=", evidenceId).where("assessment_id", "=", assessmentId).executeTakeFirst();
     if (!row) throw new AppError("not_found", 404);
-    await trx.deleteFrom("assessment_evidence").where("id", "=", evidenceId).execute();
+    // Of two removals at once only one deletes the row and is audited; the other finds nothing.
+    const deleted = await trx.deleteFrom("assessment_evidence").where("id", "=", evidenceId).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) !== 1) throw new AppError("not_found", 404);
     await recordAudit(trx, actor, { action: "assessment.evidence_removed", organisationId, targetType: "assessment", targetId: assessmentId, details: { questionId: row.question_id, evidenceId } });
   });
 }

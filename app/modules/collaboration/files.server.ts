@@ -38,7 +38,9 @@ export async function removeActionFile(db: Db, actor: Actor, organisationId: str
   await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("collab_file").select(["id", "file_name", "sha256"]).where("id", "=", fileId).where("action_id", "=", actionId).executeTakeFirst();
     if (!row) throw new AppError("not_found", 404);
-    await trx.deleteFrom("collab_file").where("id", "=", fileId).execute();
+    // Of two removals at once only one deletes the row and is audited; the other finds nothing.
+    const deleted = await trx.deleteFrom("collab_file").where("id", "=", fileId).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) !== 1) throw new AppError("not_found", 404);
     await recordAudit(trx, actor, { action: "collab.file_removed", organisationId, targetType: "collab_action", targetId: actionId, details: { fileId, name: row.file_name, sha256: row.sha256 } });
   });
 }

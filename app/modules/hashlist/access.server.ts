@@ -27,10 +27,12 @@ export interface HashlistAccess {
   /** What the organisation's keys may use while access is active: the granted lists and the test list. */
   usable: HashList[];
   active: boolean;
+  /** What the grants form carries back as `baseVersion` (optimistic concurrency). */
+  grantsVersion: number;
 }
 
 export async function getHashlistAccess(db: Db, organisationId: string): Promise<HashlistAccess> {
-  const org = await db.selectFrom("organisation").select(["status"]).where("id", "=", organisationId).executeTakeFirst();
+  const org = await db.selectFrom("organisation").select(["status", "grants_version"]).where("id", "=", organisationId).executeTakeFirst();
   if (!org) throw new AppError("not_found", 404);
   const [agreement, acceptances, grants, lists] = await Promise.all([
     getCurrentAgreement(db, "data_use"),
@@ -54,12 +56,25 @@ export async function getHashlistAccess(db: Db, organisationId: string): Promise
     granted,
     usable: active ? lists.filter((l) => l.isTest || grantedIds.has(l.id)) : [],
     active,
+    grantsVersion: Number(org.grants_version),
   };
 }
 
-/** Staff set exactly which lists an organisation may use (none = no access). */
-export async function setHashlistGrants(db: Db, actor: Actor, organisationId: string, listIds: number[]) {
+/**
+ * Staff set exactly which lists an organisation may use (none = no access). The form passes
+ * `baseVersion`, the grants version it was loaded with: when someone changed the grants since, nothing
+ * is written and it is a conflict. Without it (seed data, scripts) the change applies to whatever is
+ * granted now. Either way the version is bumped first, which also queues concurrent changes.
+ */
+export async function setHashlistGrants(db: Db, actor: Actor, organisationId: string, listIds: number[], baseVersion?: number) {
   await db.transaction().execute(async (trx) => {
+    let claim = trx.updateTable("organisation").set((eb) => ({ grants_version: eb("grants_version", "+", 1) })).where("id", "=", organisationId);
+    if (baseVersion !== undefined) claim = claim.where("grants_version", "=", baseVersion);
+    const claimed = await claim.executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) {
+      const exists = await trx.selectFrom("organisation").select("id").where("id", "=", organisationId).executeTakeFirst();
+      throw exists ? new AppError("conflict", 409) : new AppError("not_found", 404);
+    }
     const before = await getHashlistAccess(trx, organisationId);
     const lists = await listHashLists(trx);
     const wanted = [...new Set(listIds)];

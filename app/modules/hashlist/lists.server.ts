@@ -79,7 +79,10 @@ export async function createHashList(
   });
 }
 
-/** Takes the list's row lock and returns its checkpoint: additions and removals are numbered after it. */
+/**
+ * Takes the list's row lock and returns its checkpoint: additions and removals are numbered after it.
+ * On MariaDB the lock must come before the transaction's first plain read (which fixes its snapshot).
+ */
 async function lockList(trx: Db, listId: number): Promise<{ lastSeq: number; liveCount: number }> {
   await lockRows(trx, { table: "hash_list", where: sql`id = ${listId}` });
   const row = await trx.selectFrom("hash_list").select(["last_seq", "live_count"]).where("id", "=", listId).executeTakeFirst();
@@ -184,6 +187,10 @@ export async function removeEntries(trx: Db, listId: number, items: { algorithm:
  */
 export async function removeEntriesByStaff(db: Db, actor: Actor, listId: number, items: { algorithm: Algorithm; value: Uint8Array }[]): Promise<{ removed: number; missing: number; lastSeq: number }> {
   return db.transaction().execute(async (trx) => {
+    // The list's lock before any read: on MariaDB the first plain read fixes the transaction's
+    // snapshot, and one taken before the lock would miss a concurrent removal (the entry counted and
+    // audited twice, the checkpoint numbered from a stale last_seq).
+    await lockRows(trx, { table: "hash_list", where: sql`id = ${listId}` });
     const list = await getHashList(trx, listId);
     if (!list) throw new AppError("not_found", 404);
     if (list.isTest) throw new AppError("test_list_fixed", 409);

@@ -34,4 +34,6 @@ export type UploadFields = z.infer<typeof uploadFieldsSchema>;
 export const grantListsSchema = z.object({
   intent: z.literal("grant_lists"),
   lists: many(z.coerce.number().int().positive()),
+  /** The grants version the form was loaded with: a stale save is a conflict. */
+  baseVersion: z.coerce.number().int().min(1),
 });

@@ -61,16 +61,16 @@ export async function listMembers(db: Db, organisationId: string) {
     .selectFrom("membership")
     .innerJoin("user", "user.id", "membership.user_id")
     .leftJoin("membership_role", "membership_role.membership_id", "membership.id")
-    .select(["membership.id", "membership.created_at", "user.id as user_id", "user.name", "user.email", "user.totp_enabled_at", "user.disabled_at", "membership_role.role"])
+    .select(["membership.id", "membership.created_at", "membership.version", "user.id as user_id", "user.name", "user.email", "user.totp_enabled_at", "user.disabled_at", "membership_role.role"])
     .where("membership.organisation_id", "=", organisationId)
     .orderBy("user.name")
     .orderBy("membership.id")
     .execute();
-  const byId = new Map<string, { id: string; userId: string; name: string; email: string; joinedAt: number; twoFactor: boolean; roles: Role[] }>();
+  const byId = new Map<string, { id: string; userId: string; name: string; email: string; joinedAt: number; twoFactor: boolean; roles: Role[]; version: number }>();
   for (const r of rows) {
     let m = byId.get(r.id);
     if (!m) {
-      m = { id: r.id, userId: r.user_id, name: r.name, email: r.email, joinedAt: Number(r.created_at), twoFactor: r.totp_enabled_at !== null, roles: [] };
+      m = { id: r.id, userId: r.user_id, name: r.name, email: r.email, joinedAt: Number(r.created_at), twoFactor: r.totp_enabled_at !== null, roles: [], version: Number(r.version) };
       byId.set(r.id, m);
     }
     if (r.role) m.roles.push(r.role);
@@ -189,7 +189,15 @@ async function pendingInvitationOf(db: Db, organisationId: string, invitationId:
 export async function revokeInvitation(db: Db, actor: Actor, organisationId: string, invitationId: string) {
   await db.transaction().execute(async (trx) => {
     const inv = await pendingInvitationOf(trx, organisationId, invitationId);
-    await trx.updateTable("invitation").set({ revoked_at: Date.now() }).where("id", "=", inv.id).execute();
+    // Conditional on it still being pending: a concurrent revocation or acceptance wins, this one is "not found".
+    const result = await trx
+      .updateTable("invitation")
+      .set({ revoked_at: Date.now() })
+      .where("id", "=", inv.id)
+      .where("accepted_at", "is", null)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw new AppError("not_found", 404);
     await recordAudit(trx, actor, { action: "member.invitation_revoked", organisationId, targetType: "invitation", targetId: inv.id, details: { email: inv.email } });
   });
 }
@@ -234,7 +242,14 @@ export async function findInvitation(db: Db, token: string) {
 async function claimInvitation(db: Db, token: string) {
   const inv = await findInvitation(db, token);
   if (!inv) throw new AppError("invitation_invalid", 400);
-  const result = await db.updateTable("invitation").set({ accepted_at: Date.now() }).where("id", "=", inv.id).where("accepted_at", "is", null).executeTakeFirst();
+  // Conditional on it still being pending: of an acceptance and a revocation at once, exactly one wins.
+  const result = await db
+    .updateTable("invitation")
+    .set({ accepted_at: Date.now() })
+    .where("id", "=", inv.id)
+    .where("accepted_at", "is", null)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw new AppError("invitation_invalid", 400);
   return inv;
 }
@@ -299,11 +314,16 @@ async function membershipOf(db: Db, organisationId: string, membershipId: string
   return { ...row, roles: roles.map((r) => r.role) };
 }
 
-/** Changes a member's roles; the organisation always keeps at least one admin. */
-export async function changeMemberRoles(db: Db, actor: Actor, organisationId: string, membershipId: string, roles: Role[]) {
+/**
+ * Changes a member's roles; the organisation always keeps at least one admin. Refused with a conflict,
+ * writing nothing, when someone changed them since `baseVersion` (the version the form was loaded with).
+ */
+export async function changeMemberRoles(db: Db, actor: Actor, organisationId: string, membershipId: string, roles: Role[], baseVersion: number) {
   await db.transaction().execute(async (trx) => {
     await lockRows(trx, { table: "organisation", where: sql`id = ${organisationId}` });
     const member = await membershipOf(trx, organisationId, membershipId);
+    const result = await trx.updateTable("membership").set({ version: baseVersion + 1 }).where("id", "=", membershipId).where("version", "=", baseVersion).executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw new AppError("conflict", 409);
     await trx.deleteFrom("membership_role").where("membership_id", "=", membershipId).execute();
     await trx.insertInto("membership_role").values(sortRoles(roles).map((role) => ({ membership_id: membershipId, role }))).execute();
     if ((await adminCount(trx, organisationId)) === 0) throw new AppError("last_admin", 409);
@@ -312,7 +332,7 @@ export async function changeMemberRoles(db: Db, actor: Actor, organisationId: st
       organisationId,
       targetType: "membership",
       targetId: membershipId,
-      details: { email: member.email, before: sortRoles(member.roles), after: sortRoles(roles) },
+      details: { email: member.email, before: sortRoles(member.roles), after: sortRoles(roles), version: baseVersion + 1 },
     });
   });
 }
@@ -322,7 +342,8 @@ export async function removeMember(db: Db, actor: Actor, organisationId: string,
   await db.transaction().execute(async (trx) => {
     await lockRows(trx, { table: "organisation", where: sql`id = ${organisationId}` });
     const member = await membershipOf(trx, organisationId, membershipId);
-    await trx.deleteFrom("membership").where("id", "=", membershipId).execute();
+    const deleted = await trx.deleteFrom("membership").where("id", "=", membershipId).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) !== 1) throw new AppError("not_found", 404);
     if ((await adminCount(trx, organisationId)) === 0) throw new AppError("last_admin", 409);
     await recordAudit(trx, actor, {
       action: "member.removed",

@@ -13,7 +13,8 @@ export const membersActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("resend_invitation"), invitationId: id }),
 ]);
 
-export const changeRolesSchema = z.object({ intent: z.literal("change_roles"), roles });
+/** The roles form carries the version it was loaded with: a stale save is a conflict. */
+export const changeRolesSchema = z.object({ intent: z.literal("change_roles"), roles, baseVersion: z.coerce.number().int().min(1) });
 
 /** What a member's page posts: new roles, or removal. */
 export const memberActionSchema = z.discriminatedUnion("intent", [changeRolesSchema, z.object({ intent: z.literal("remove") })]);

@@ -28,6 +28,8 @@ export interface Organisation {
   statusReason: string | null;
   statusChangedAt: number;
   createdAt: number;
+  /** What the profile form carries back as `baseVersion` (optimistic concurrency). */
+  profileVersion: number;
 }
 
 type OrganisationRow = {
@@ -42,6 +44,7 @@ type OrganisationRow = {
   status_reason: string | null;
   status_changed_at: number;
   created_at: number;
+  profile_version: number;
 };
 
 export function toOrganisation(r: OrganisationRow): Organisation {
@@ -57,6 +60,7 @@ export function toOrganisation(r: OrganisationRow): Organisation {
     statusReason: r.status_reason,
     statusChangedAt: Number(r.status_changed_at),
     createdAt: Number(r.created_at),
+    profileVersion: Number(r.profile_version),
   };
 }
 
@@ -72,6 +76,7 @@ export const organisationColumns = [
   "organisation.status_reason",
   "organisation.status_changed_at",
   "organisation.created_at",
+  "organisation.profile_version",
 ] as const;
 
 export async function getOrganisation(db: Db, id: string): Promise<Organisation | null> {
@@ -201,26 +206,33 @@ export async function registerAdditionalOrganisation(db: Db, actor: Actor & { us
   });
 }
 
+/**
+ * An organisation admin changes the company profile. Refused with a conflict, writing nothing, when
+ * someone changed it since `baseVersion` (the `profileVersion` the form was loaded with).
+ */
 export async function updateOrganisationProfile(
   db: Db,
   actor: Actor,
   organisationId: string,
-  input: { organisationName: string; industry: Industry; website?: string; sizeBand: string },
+  input: { organisationName: string; industry: Industry; website?: string; sizeBand: string; baseVersion: number },
 ) {
   await db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("organisation").select(["name", "industry", "website", "size_band"]).where("id", "=", organisationId).executeTakeFirst();
     if (!before) throw new AppError("not_found", 404);
-    await trx
+    const after = { name: input.organisationName, industry: input.industry, website: input.website ?? null, size_band: input.sizeBand };
+    const result = await trx
       .updateTable("organisation")
-      .set({ name: input.organisationName, industry: input.industry, website: input.website ?? null, size_band: input.sizeBand, updated_at: Date.now() })
+      .set({ ...after, profile_version: input.baseVersion + 1, updated_at: Date.now() })
       .where("id", "=", organisationId)
-      .execute();
+      .where("profile_version", "=", input.baseVersion)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw new AppError("conflict", 409);
     await recordAudit(trx, actor, {
       action: "organisation.updated",
       organisationId,
       targetType: "organisation",
       targetId: organisationId,
-      details: { before, after: { name: input.organisationName, industry: input.industry, website: input.website ?? null, size_band: input.sizeBand } },
+      details: { before, after, version: input.baseVersion + 1 },
     });
   });
 }

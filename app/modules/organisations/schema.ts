@@ -88,7 +88,8 @@ export const registrationSchema = z
   })
   .superRefine(identityRefinement);
 
-export const profileSchema = z.object(organisationFields);
+/** The profile form carries the version it was loaded with: a stale save is a conflict. */
+export const profileSchema = z.object({ ...organisationFields, baseVersion: z.coerce.number().int().min(1) });
 
 /** A further company registered by someone already signed in. */
 export const additionalOrganisationSchema = z

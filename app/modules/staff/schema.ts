@@ -8,9 +8,13 @@ export const createStaffSchema = z.object({
   role: z.enum(STAFF_ROLES),
 });
 
+const userId = z.string().min(1).max(64);
+/** The version of the account the row was loaded with: a stale change is a conflict. */
+const baseVersion = z.coerce.number().int().min(1);
+
 /** Everything the staff accounts page posts. */
 export const staffAccountsActionSchema = z.discriminatedUnion("intent", [
   createStaffSchema,
-  z.object({ intent: z.literal("set_role"), userId: z.string().min(1).max(64), role: z.enum(STAFF_ROLES) }),
-  z.object({ intent: z.enum(["disable", "enable"]), userId: z.string().min(1).max(64) }),
+  z.object({ intent: z.literal("set_role"), userId, role: z.enum(STAFF_ROLES), baseVersion }),
+  z.object({ intent: z.enum(["disable", "enable"]), userId, baseVersion }),
 ]);

@@ -30,7 +30,7 @@ export async function createStaffAccount(db: Db, actor: Actor, input: { email: s
 export async function listStaff(db: Db) {
   const rows = await db
     .selectFrom("user")
-    .select(["id", "email", "name", "staff_role", "totp_enabled_at", "disabled_at", "created_at", "password_hash"])
+    .select(["id", "email", "name", "staff_role", "totp_enabled_at", "disabled_at", "created_at", "password_hash", "staff_version"])
     .where("staff_role", "is not", null)
     .orderBy("name")
     .execute();
@@ -43,6 +43,8 @@ export async function listStaff(db: Db) {
     disabled: r.disabled_at !== null,
     pending: r.password_hash === null,
     createdAt: Number(r.created_at),
+    /** What the row's form carries back as `baseVersion` (optimistic concurrency). */
+    version: Number(r.staff_version),
   }));
 }
 
@@ -62,23 +64,41 @@ async function staffMember(db: Db, userId: string) {
   return row;
 }
 
-export async function changeStaffRole(db: Db, actor: Actor, userId: string, role: StaffRole) {
+/** Bumps the account's staff version if it is still `baseVersion`: else someone changed it meanwhile. */
+async function claimStaffVersion(trx: Db, userId: string, baseVersion: number, set: { staff_role: StaffRole } | { disabled_at: number | null }) {
+  const result = await trx
+    .updateTable("user")
+    .set({ ...set, staff_version: baseVersion + 1, updated_at: Date.now() })
+    .where("id", "=", userId)
+    .where("staff_version", "=", baseVersion)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new AppError("conflict", 409);
+}
+
+/**
+ * Changes a staff member's role. Refused with a conflict, writing nothing, when another staff admin
+ * changed the account since `baseVersion` (the version the accounts page was loaded with).
+ */
+export async function changeStaffRole(db: Db, actor: Actor, userId: string, role: StaffRole, baseVersion: number) {
   await db.transaction().execute(async (trx) => {
     await lockRows(trx, { table: "user", where: sql`staff_role IS NOT NULL` });
     const member = await staffMember(trx, userId);
-    await trx.updateTable("user").set({ staff_role: role, updated_at: Date.now() }).where("id", "=", userId).execute();
+    await claimStaffVersion(trx, userId, baseVersion, { staff_role: role });
     if ((await activeAdminCount(trx)) === 0) throw new AppError("last_staff_admin", 409);
     await recordAudit(trx, actor, { action: "staff.role_changed", targetType: "user", targetId: userId, details: { email: member.email, before: member.staff_role, after: role } });
   });
 }
 
-/** Disables or re-enables a staff account; disabling ends its sessions at once. */
-export async function setStaffDisabled(db: Db, actor: Actor, userId: string, disabled: boolean) {
+/**
+ * Disables or re-enables a staff account; disabling ends its sessions at once. Refused with a conflict
+ * like a role change when the account changed since `baseVersion`.
+ */
+export async function setStaffDisabled(db: Db, actor: Actor, userId: string, disabled: boolean, baseVersion: number) {
   if (disabled && actor.userId === userId) throw new AppError("cannot_disable_self", 409);
   await db.transaction().execute(async (trx) => {
     await lockRows(trx, { table: "user", where: sql`staff_role IS NOT NULL` });
     const member = await staffMember(trx, userId);
-    await trx.updateTable("user").set({ disabled_at: disabled ? Date.now() : null, updated_at: Date.now() }).where("id", "=", userId).execute();
+    await claimStaffVersion(trx, userId, baseVersion, { disabled_at: disabled ? Date.now() : null });
     if ((await activeAdminCount(trx)) === 0) throw new AppError("last_staff_admin", 409);
     if (disabled) await endUserSessions(trx, userId);
     await recordAudit(trx, actor, { action: disabled ? "staff.disabled" : "staff.enabled", targetType: "user", targetId: userId, details: { email: member.email } });

@@ -36,7 +36,7 @@ export async function action(args: ActionFunctionArgs) {
       await removeMember(db, actor, auth.organisation.id, member.id);
       return redirect(member.userId === auth.user.id ? "/app" : "/app/members?notice=member_removed");
     }
-    await changeMemberRoles(db, actor, auth.organisation.id, member.id, input.roles);
+    await changeMemberRoles(db, actor, auth.organisation.id, member.id, input.roles, input.baseVersion);
     return redirect("/app/members?notice=roles_changed");
   });
 }
@@ -56,6 +56,7 @@ export default function EditMember() {
       <FormAlert reply={reply} />
       <Form {...formProps} className="stack">
         <input type="hidden" name="intent" value="change_roles" />
+        <input type="hidden" name="baseVersion" value={member.version} />
         <RolesField register={register} checked={checked} error={errorFor("roles")} />
         <div className="actions">
           <button type="submit">{t("members.saveRoles")}</button>

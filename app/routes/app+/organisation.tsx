@@ -61,6 +61,7 @@ export default function OrganisationPage() {
           <p className="muted">{t("organisationPage.identityHint")}</p>
           <FormAlert reply={reply} />
           <Form {...formProps} className="stack">
+            <input type="hidden" name="baseVersion" value={organisation.profileVersion} />
             <OrganisationFields register={register} errorFor={errorFor} />
             <div className="actions">
               <button type="submit">{t("actions.save")}</button>

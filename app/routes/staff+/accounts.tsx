@@ -26,8 +26,8 @@ export async function action(args: ActionFunctionArgs) {
       await createStaffAccount(db, actor, { ...input, locale: auth.user.locale });
       return redirect("/staff/accounts?notice=staff_created");
     }
-    if (input.intent === "set_role") await changeStaffRole(db, actor, input.userId, input.role);
-    else await setStaffDisabled(db, actor, input.userId, input.intent === "disable");
+    if (input.intent === "set_role") await changeStaffRole(db, actor, input.userId, input.role, input.baseVersion);
+    else await setStaffDisabled(db, actor, input.userId, input.intent === "disable", input.baseVersion);
     return redirect("/staff/accounts?notice=staff_updated");
   });
 }
@@ -67,6 +67,7 @@ export default function StaffAccounts() {
                   {s.id !== me && (
                     <Form method="post" className="inline-form">
                       <input type="hidden" name="userId" value={s.id} />
+                      <input type="hidden" name="baseVersion" value={s.version} />
                       <input type="hidden" name="role" value={s.role === "staff" ? "staff_admin" : "staff"} />
                       <button type="submit" name="intent" value="set_role" className="secondary">
                         {s.role === "staff" ? t("staffAccounts.makeAdmin") : t("staffAccounts.makeStaff")}

@@ -65,6 +65,7 @@ export async function loader(args: LoaderFunctionArgs) {
       acceptedEarlier: access.acceptedEarlier,
       granted: access.granted.map((l) => ({ id: l.id, slug: l.slug, name: l.name[language] })),
       canGrant: staffCan(auth.user.staffRole, "staff.hashlists.grant"),
+      grantsVersion: access.grantsVersion,
       grantable: lists.filter((l) => !l.isTest).map((l) => ({ id: l.id, slug: l.slug, name: l.name[language], liveCount: l.liveCount })),
     },
   };
@@ -81,7 +82,7 @@ export async function action(args: ActionFunctionArgs) {
     const actor = actorOf(args, auth.user);
     if (input.intent === "grant_lists") {
       if (!staffCan(auth.user.staffRole, "staff.hashlists.grant")) throw new AppError("forbidden", 403);
-      await setHashlistGrants(args.context.db, actor, organisation.id, input.lists);
+      await setHashlistGrants(args.context.db, actor, organisation.id, input.lists, input.baseVersion);
       return redirect(`/staff/organisations/${organisation.id}?notice=hashlist_grants_saved#hashlists`);
     }
     if (!staffCan(auth.user.staffRole, "staff.organisations.decide")) throw new AppError("forbidden", 403);
@@ -204,6 +205,7 @@ export default function StaffOrganisation() {
             ) : (
               <Form method="post" className="stack" noValidate>
                 <input type="hidden" name="intent" value="grant_lists" />
+                <input type="hidden" name="baseVersion" value={hashlists.grantsVersion} />
                 <fieldset>
                   <legend>{t("staffHashlists.grantLegend")}</legend>
                   <span className="hint muted">{hashlists.approved ? t("staffHashlists.grantHint") : t("staffHashlists.grantNotApproved")}</span>
