@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { systemActor, type Actor } from "~/modules/audit/audit.server";
-import { loadAssessment, reviewAssessment, saveAnswers, startAssessment, submitAssessment, type AnswerChange } from "~/modules/assessments/assessments.server";
+import { loadAssessment, reviewAssessment, saveAnswers, startAssessment, submitAssessment } from "~/modules/assessments/assessments.server";
 import { addEvidenceFile, addEvidenceLink, getEvidenceFile, listEvidence, MAX_EVIDENCE_BYTES, sniffEvidenceType } from "~/modules/assessments/evidence.server";
 import { assessmentCsv, industryComparison, trendOf, yearCsv } from "~/modules/assessments/insights.server";
 import { addGapsToPlan, addPlanItem, addPlanNote, listPlan, updatePlanItem } from "~/modules/assessments/plan.server";
@@ -8,7 +8,7 @@ import { toCsv } from "~/utils/csv";
 import { AppError } from "~/utils/errors";
 import { useTestDb } from "../support/db";
 import { createCompany, createUser, rowCounts } from "../support/factories";
-import { publishFixtures } from "../support/frameworks";
+import { fixtureAnswers, publishFixtures } from "../support/frameworks";
 
 const ctx = useTestDb();
 const YEAR = new Date().getUTCFullYear();
@@ -18,21 +18,12 @@ async function expectCode(promise: Promise<unknown>, code: string) {
   await expect(promise).rejects.toSatisfy((e: unknown) => e instanceof AppError && e.code === code);
 }
 
-const answers = (level: string): AnswerChange[] => [
-  { questionId: "core.policy.has", value: "yes", baseVersion: 0 },
-  { questionId: "core.policy.maturity", value: level, baseVersion: 0 },
-  { questionId: "core.products.detection", value: "partial", baseVersion: 0 },
-  { questionId: "core.products.reporting", value: ["form"], baseVersion: 0 },
-  { questionId: "core.products.trained", value: "10", baseVersion: 0 },
-  { questionId: "hosting.takedown.process", value: level, baseVersion: 0 },
-];
-
 /** A company with an approved assessment of YEAR at the given maturity answers. */
 async function approvedCompany(level: string, year = YEAR) {
   const company = await createCompany(ctx.db);
   const officer = actorFor(company.members.compliance_officer);
   const { id } = await startAssessment(ctx.db, officer, company.organisation.id, { year, extraModules: [] });
-  await saveAnswers(ctx.db, officer, company.organisation.id, id, answers(level));
+  await saveAnswers(ctx.db, officer, company.organisation.id, id, fixtureAnswers(level));
   await submitAssessment(ctx.db, officer, company.organisation.id, id);
   const staff = await createUser(ctx.db, { staffRole: "staff" });
   await reviewAssessment(ctx.db, actorFor(staff), id, { decision: "approve", comments: [] });

@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "#db/dialect";
 import { isUniqueViolation } from "#db/errors";
 import { revokeApiKey, rollApiKey } from "~/modules/api-keys/api-keys.server";
-import { loadAssessment, reviewAssessment, saveAnswers, startAssessment, submitAssessment, type AnswerChange } from "~/modules/assessments/assessments.server";
+import { loadAssessment, reviewAssessment, saveAnswers, startAssessment, submitAssessment } from "~/modules/assessments/assessments.server";
 import { addEvidenceLink, removeEvidence } from "~/modules/assessments/evidence.server";
 import { addPlanItem, listPlan, updatePlanItem } from "~/modules/assessments/plan.server";
 import { systemActor, type Actor } from "~/modules/audit/audit.server";
@@ -33,7 +33,7 @@ import { AppError } from "~/utils/errors";
 import { training } from "../support/collaboration";
 import { engine, useTestDb } from "../support/db";
 import { createCompany, createOrganisation, createUser, linkIn, outbox } from "../support/factories";
-import { publishFixtures } from "../support/frameworks";
+import { fixtureAnswers, publishFixtures } from "../support/frameworks";
 import { addToList, companyWithAccess, keyFor, setUpHashLists } from "../support/hashlist";
 
 const ctx = useTestDb();
@@ -76,15 +76,6 @@ async function newAudit(db: Db, since: string[]) {
     .map((r) => r.action)
     .sort();
 }
-
-const answers = (level: string): AnswerChange[] => [
-  { questionId: "core.policy.has", value: "yes", baseVersion: 0 },
-  { questionId: "core.policy.maturity", value: level, baseVersion: 0 },
-  { questionId: "core.products.detection", value: "partial", baseVersion: 0 },
-  { questionId: "core.products.reporting", value: ["form"], baseVersion: 0 },
-  { questionId: "core.products.trained", value: "10", baseVersion: 0 },
-  { questionId: "hosting.takedown.process", value: level, baseVersion: 0 },
-];
 
 async function assessmentOf(db: Db) {
   await publishFixtures(db);
@@ -396,7 +387,7 @@ const RACES: Race[] = [
     refusals: ["conflict", "assessment_wrong_status"],
     async prepare(db) {
       const s = await assessmentOf(db);
-      await saveAnswers(db, s.officer, s.organisation.id, s.assessmentId, answers("2"));
+      await saveAnswers(db, s.officer, s.organisation.id, s.assessmentId, fixtureAnswers("2"));
       await submitAssessment(db, s.officer, s.organisation.id, s.assessmentId);
       const a = actorFor(await createUser(db, { staffRole: "staff" }));
       const b = actorFor(await createUser(db, { staffRole: "staff" }));

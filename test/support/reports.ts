@@ -1,5 +1,5 @@
 import type { Db } from "#db/dialect";
-import { reviewAssessment, saveAnswers, startAssessment, submitAssessment, type AnswerChange } from "~/modules/assessments/assessments.server";
+import { reviewAssessment, saveAnswers, startAssessment, submitAssessment } from "~/modules/assessments/assessments.server";
 import { addGapsToPlan, listPlan, updatePlanItem } from "~/modules/assessments/plan.server";
 import { systemActor, type Actor } from "~/modules/audit/audit.server";
 import { confirmAction, createAction, requestConfirmation } from "~/modules/collaboration/collaboration.server";
@@ -7,20 +7,11 @@ import { currentCommitment, signCommitment } from "~/modules/reports/reports.ser
 import { newId } from "~/utils/ids";
 import { training } from "./collaboration";
 import { createUser, PASSWORD } from "./factories";
-import { publishFixtures } from "./frameworks";
+import { fixtureAnswers, publishFixtures } from "./frameworks";
 import { companyWithAccess, keyFor, setUpHashLists } from "./hashlist";
 
 export const YEAR = new Date().getUTCFullYear();
 export const actorFor = (u: { id: string; email: string }): Actor & { userId: string } => ({ ...systemActor(), userId: u.id, label: u.email, ip: "198.51.100.5" });
-
-const answers = (level: string): AnswerChange[] => [
-  { questionId: "core.policy.has", value: "yes", baseVersion: 0 },
-  { questionId: "core.policy.maturity", value: level, baseVersion: 0 },
-  { questionId: "core.products.detection", value: "partial", baseVersion: 0 },
-  { questionId: "core.products.reporting", value: ["form"], baseVersion: 0 },
-  { questionId: "core.products.trained", value: "10", baseVersion: 0 },
-  { questionId: "hosting.takedown.process", value: level, baseVersion: 0 },
-];
 
 export const HISTORY_ACTIONS = 12;
 export const HISTORY_CONFIRMED = 5;
@@ -69,7 +60,7 @@ export async function companyWithHistory(db: Db, options: { name?: string } = {}
       .execute();
   }
   const { id: assessmentId } = await startAssessment(db, officer, org, { year: YEAR, extraModules: [] });
-  await saveAnswers(db, officer, org, assessmentId, answers("2"));
+  await saveAnswers(db, officer, org, assessmentId, fixtureAnswers("2"));
   await submitAssessment(db, officer, org, assessmentId);
   await reviewAssessment(db, staff, assessmentId, { decision: "approve", comments: [] });
 
