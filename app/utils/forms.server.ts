@@ -1,6 +1,6 @@
 import { data } from "@remix-run/node";
 import type { z } from "zod";
-import { isUniqueViolation } from "#db/errors";
+import { isLockConflict, isUniqueViolation } from "#db/errors";
 import { AppError } from "./errors";
 import { formDataToObject } from "./form-data";
 
@@ -74,8 +74,9 @@ export async function handleForm<S extends z.ZodTypeAny, R>(
     return await run(parsed.data, raw, parts.files);
   } catch (error) {
     // Two people doing the same thing at once (registering one address, say): the database's unique
-    // key decides, and the loser gets a translated conflict, not an error page.
-    if (isUniqueViolation(error)) return reply(409, { formError: "conflict", values: publicValues(raw) });
+    // key decides, or breaks a deadlock by rolling one back, and the loser gets a translated
+    // conflict, not an error page. Nothing of the loser's change was written.
+    if (isUniqueViolation(error) || isLockConflict(error)) return reply(409, { formError: "conflict", values: publicValues(raw) });
     if (error instanceof AppError) {
       return reply(error.status, {
         formError: error.code,
