@@ -382,6 +382,30 @@ const RACES: Race[] = [
     },
   },
   {
+    record: "assessment submission while an answer is cleared (company users)",
+    protection: "answer saves bump assessment.row_version; saves lock the assessment and re-check its status",
+    refusals: ["conflict", "assessment_locked", "assessment_incomplete"],
+    async prepare(db) {
+      const s = await assessmentOf(db);
+      await saveAnswers(db, s.officer, s.organisation.id, s.assessmentId, fixtureAnswers("2"));
+      return {
+        writers: [
+          () => submitAssessment(db, s.officer, s.organisation.id, s.assessmentId),
+          () => saveAnswers(db, s.admin, s.organisation.id, s.assessmentId, [{ questionId: "core.policy.has", value: null, baseVersion: 1 }]),
+        ],
+        stored: async () => {
+          const loaded = await loadAssessment(db, s.assessmentId, s.organisation.id);
+          return { status: loaded.assessment.status, answered: loaded.answers.has("core.policy.has") };
+        },
+        outcomes: [
+          { status: "submitted", answered: true },
+          { status: "draft", answered: false },
+        ],
+        audit: [["assessment.submitted"], ["assessment.answers_saved"]],
+      };
+    },
+  },
+  {
     record: "assessment review (staff: approve or return)",
     protection: "assessment.row_version",
     refusals: ["conflict", "assessment_wrong_status"],

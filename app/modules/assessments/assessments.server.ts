@@ -334,7 +334,13 @@ export async function saveAnswers(db: Db, actor: Actor, organisationId: string, 
       throw new AppError("answer_conflict", 409, { data: { conflicts: conflicts.map((c) => ({ ...c, by: c.by ? (names.get(c.by) ?? null) : null })) } });
     }
     if (saved.length) {
-      await trx.updateTable("assessment").set({ updated_at: now }).where("id", "=", assessmentId).execute();
+      // A new row_version: a submission that read the answers before this save is refused as a
+      // conflict, rather than storing scores of answers that no longer exist.
+      await trx
+        .updateTable("assessment")
+        .set((eb) => ({ updated_at: now, row_version: eb("row_version", "+", 1) }))
+        .where("id", "=", assessmentId)
+        .execute();
       await recordAudit(trx, actor, { action: "assessment.answers_saved", organisationId, targetType: "assessment", targetId: assessmentId, details: { questions: saved } });
     }
     return { saved };
