@@ -11,5 +11,5 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 export function isLockConflict(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === "ER_LOCK_DEADLOCK" || code === "ER_LOCK_WAIT_TIMEOUT" || code === "SQLITE_BUSY";
+  return code === "ER_LOCK_DEADLOCK" || code === "ER_LOCK_WAIT_TIMEOUT" || (typeof code === "string" && code.startsWith("SQLITE_BUSY"));
 }

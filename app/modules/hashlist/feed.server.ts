@@ -8,9 +8,9 @@ import { ALGORITHM_CODE, algorithmOfCode, valueToText, type Algorithm } from "./
  * The feed a client keeps its copy of a list in sync with: a snapshot as of a checkpoint, then the
  * changes after it (docs/api.md, docs/decisions/0012-hash-list-storage.md).
  *
- * A snapshot as of checkpoint S is every entry added at or before S and not removed by S. Entries are
- * never deleted (a removal is a tombstone) and checkpoints are committed in order, so the snapshot as of
- * S is the same whenever it is read: it is read in short keyset pages, with no long transaction and no
+ * A snapshot as of checkpoint S is every entry added at or before S and not removed by S. A removal is
+ * a tombstone, deleted only once it is behind the list's `min_seq` (pruneTombstones), and checkpoints
+ * are committed in order, so the snapshot as of any S ≥ `min_seq` is the same whenever it is read: it is read in short keyset pages, with no long transaction and no
  * connection held between pages, and it cannot be torn by imports running meanwhile.
  */
 
