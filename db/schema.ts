@@ -306,6 +306,8 @@ export interface HashListTable {
   is_test: number;
   last_seq: number;
   min_seq: number;
+  /** When min_seq was last raised (ms; 0 = never): tombstones behind it are deleted an hour later at the earliest. */
+  min_seq_raised_at: number;
   live_count: number;
   created_at: number;
   updated_at: number;

@@ -7,6 +7,7 @@ import * as m0005 from "./0005_collaboration";
 import * as m0006 from "./0006_reports";
 import * as m0007 from "./0007_jobs";
 import * as m0008 from "./0008_row_versions";
+import * as m0009 from "./0009_min_seq_raised_at";
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so that the bundled server
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "0006_reports": m0006,
   "0007_jobs": m0007,
   "0008_row_versions": m0008,
+  "0009_min_seq_raised_at": m0009,
 };

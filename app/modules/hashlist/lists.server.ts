@@ -69,6 +69,7 @@ export async function createHashList(
         is_test: input.isTest ? 1 : 0,
         last_seq: 0,
         min_seq: 0,
+        min_seq_raised_at: 0,
         live_count: 0,
         created_at: now,
         updated_at: now,
@@ -241,23 +242,28 @@ export async function ensureTestList(db: Db, actor: Actor): Promise<HashList> {
 }
 
 /**
- * Prunes a list's old tombstones, in two steps a run apart so that no reader is ever served a delta
- * with a hole in it:
- * 1. Tombstones at or before `min_seq` are deleted (in batches, each its own statement). `min_seq` was
- *    raised by an earlier run, so every delta since then that reached back that far was refused with
- *    410 `snapshot_required`, and no request still running can be reading them.
+ * Prunes a list's old tombstones, in two steps at least PRUNE_GRACE_MS apart, so that no reader is
+ * ever served a delta with a hole in it:
+ * 1. Tombstones at or before `min_seq` are deleted (in batches, each its own statement), once
+ *    `min_seq` has been where it is for PRUNE_GRACE_MS: every delta since then that reached back that
+ *    far was refused with 410 `snapshot_required`, and no request still running can have passed the
+ *    check against the older `min_seq` (however soon the job is run again, e.g. by hand).
  * 2. `min_seq` is raised to the last removal older than `days` (under the list's row lock, so it never
- *    passes a checkpoint being written). From then on a client behind it takes the snapshot again.
+ *    passes a checkpoint being written), and the time is kept. From then on a client behind it takes
+ *    the snapshot again.
  * An entry added and removed before `min_seq` appears in no snapshot and no delta that is still served,
  * so deleting its row changes no answer. The test list is never pruned (its canaries stay put).
  */
+export const PRUNE_GRACE_MS = 3_600_000;
+
 export async function pruneTombstones(db: Db, now: number, days: number): Promise<{ lists: number; deleted: number; raised: number }> {
-  const lists = await db.selectFrom("hash_list").select(["id", "min_seq"]).where("is_test", "=", 0).orderBy("id").execute();
+  const lists = await db.selectFrom("hash_list").select(["id", "min_seq", "min_seq_raised_at"]).where("is_test", "=", 0).orderBy("id").execute();
   let deleted = 0;
   let raised = 0;
   for (const list of lists) {
     const minSeq = Number(list.min_seq);
-    for (;;) {
+    const settled = now - Number(list.min_seq_raised_at) >= PRUNE_GRACE_MS;
+    while (settled) {
       const rows = await db
         .selectFrom("hash_entry")
         .select("added_seq")
@@ -288,10 +294,11 @@ export async function pruneTombstones(db: Db, now: number, days: number): Promis
       .where("removed_at", "<", now - days * 86_400_000)
       .executeTakeFirst();
     const seq = Number(cutoff?.seq ?? 0);
-    if (seq > minSeq) {
+    // Raised at most once a grace period, so that a short interval cannot keep postponing step 1.
+    if (settled && seq > minSeq) {
       await db.transaction().execute(async (trx) => {
         await lockList(trx, list.id);
-        await trx.updateTable("hash_list").set({ min_seq: seq }).where("id", "=", list.id).where("min_seq", "<", seq).execute();
+        await trx.updateTable("hash_list").set({ min_seq: seq, min_seq_raised_at: now }).where("id", "=", list.id).where("min_seq", "<", seq).execute();
       });
       raised++;
     }
