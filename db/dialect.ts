@@ -49,7 +49,7 @@ export function createSqliteDb(sqlite: SQLite.Database): Db {
 /**
  * DATABASE_URL → Kysely. Unset (or `sqlite:<file>`) opens an SQLite file, `mysql://…` a mysql2 pool.
  */
-export function createDb(url: string | undefined, options: { poolSize?: number } = {}): Db {
+export function createDb(url: string | undefined, options: { poolSize?: number; connectTimeoutMs?: number } = {}): Db {
   if (!url || url.startsWith("sqlite:") || url.startsWith("file:")) {
     const file = url ? url.replace(/^(sqlite|file):(\/\/)?/, "") : DEFAULT_SQLITE_FILE;
     if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -59,6 +59,7 @@ export function createDb(url: string | undefined, options: { poolSize?: number }
     const pool = createPool({
       uri: url.replace(/^mariadb:/, "mysql:"),
       connectionLimit: options.poolSize ?? 10,
+      connectTimeout: options.connectTimeoutMs ?? 10_000,
       timezone: "Z",
       charset: "utf8mb4_unicode_ci",
       supportBigNumbers: true,

@@ -166,7 +166,8 @@ export function createApp({ env, build, db, replica, publicDir, lifecycle }: Htt
 export async function startServer(options: Omit<HttpServerOptions, "db"> & { db?: Db }) {
   const { env } = options;
   const db = options.db ?? createDb(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE });
-  const replica = env.DATABASE_REPLICA_URL ? createDb(env.DATABASE_REPLICA_URL, { poolSize: env.DB_POOL_SIZE }) : undefined;
+  // A replica that does not answer must not hold up the API: a short connect timeout, then the primary.
+  const replica = env.DATABASE_REPLICA_URL ? createDb(env.DATABASE_REPLICA_URL, { poolSize: env.DB_POOL_SIZE, connectTimeoutMs: 1_000 }) : undefined;
   if (env.isProduction) await refuseUnsafeDatabase(db);
   await migrateToLatest(db);
   // A framework never published before (a new portal) is published from its file at once.

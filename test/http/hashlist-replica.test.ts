@@ -7,6 +7,7 @@
  * has none).
  */
 import crypto from "node:crypto";
+import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "#db/dialect";
 import { bytesToHex, type HashEntry } from "~/modules/hashlist/values";
@@ -100,6 +101,20 @@ describe("the hash-list API with a read replica", () => {
     await replicate(ctx.db, replica.db);
     // The PDQ index was built as of the replica's head (3), not the primary's (5), so it now takes in checkpoints 4–5.
     expect(await match(all)).toEqual([0, 1, 2, 3]);
+  });
+
+  it("falls back to the primary when the replica fails in the middle of a read, then leaves the replica alone for a while", async () => {
+    const { replica, get, match } = await setUp();
+    // The heads can still be read on the replica, the entries cannot.
+    await sql`DROP TABLE hash_entry`.execute(replica.db);
+    const page = await get("/api/v1/lists/industry/changes?since=0");
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ head: 5, more: false });
+    expect(page.body.changes).toHaveLength(5);
+    // Left alone: the primary answers at once, also for a read the replica's heads alone could serve.
+    const again = await get("/api/v1/lists/industry/changes?since=3");
+    expect(again.body).toMatchObject({ head: 5 });
+    expect(await match([sha256Entry(3), pdqEntry(2)])).toEqual([0, 1]);
   });
 
   it("is served by the primary while the replica cannot be reached; the status page says how far behind the replica is, or that it is down", async () => {

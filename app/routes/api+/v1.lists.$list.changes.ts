@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { apiRoute, json, listOf, parseQuery } from "~/modules/api/handler.server";
 import { changesQuerySchema } from "~/modules/api/schemas";
 import { readChanges } from "~/modules/hashlist/feed.server";
-import { readSource } from "~/modules/hashlist/replica.server";
+import { readListsFrom } from "~/modules/hashlist/replica.server";
 
 /**
  * GET /api/v1/lists/{list}/changes?since=N – additions and removals after checkpoint N, oldest first, in
@@ -13,8 +13,7 @@ export function loader(args: LoaderFunctionArgs) {
     const list = listOf(auth, args.params.list);
     const query = parseQuery(new URL(args.request.url), changesQuerySchema);
     // From the replica when it has reached the client's checkpoint (else from the primary).
-    const source = await readSource(args.context.db, args.context.replicaDb, [list], { since: query.since });
-    const page = await readChanges(source.db, source.lists[0]!, query.since, query.limit);
+    const page = await readListsFrom(args.context.db, args.context.replicaDb, [list], (db, [l]) => readChanges(db, l!, query.since, query.limit), { since: query.since });
     return { response: json({ list: list.slug, ...page }), items: page.changes.length };
   });
 }

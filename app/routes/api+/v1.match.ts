@@ -3,7 +3,7 @@ import { ApiProblem, problemResponse } from "~/modules/api/problem.server";
 import { apiRoute, json, listOf, parseBody } from "~/modules/api/handler.server";
 import { matchRequestSchema } from "~/modules/api/schemas";
 import { matchHashes } from "~/modules/hashlist/match.server";
-import { readSource } from "~/modules/hashlist/replica.server";
+import { readListsFrom } from "~/modules/hashlist/replica.server";
 import { checkEntry } from "~/modules/hashlist/values";
 
 /**
@@ -16,14 +16,13 @@ export function action(args: ActionFunctionArgs) {
     const body = await parseBody(args.request, matchRequestSchema);
     const lists = body.lists ? [...new Set(body.lists)].map((slug) => listOf(auth, slug)) : auth.lists;
     const refused: { index: number; code: string }[] = [];
-    const hashes = [];
+    const hashes: Parameters<typeof matchHashes>[2] = [];
     for (const [index, h] of body.hashes.entries()) {
       const checked = checkEntry({ algorithm: h.algorithm, value: h.value, quality: h.quality ?? null });
       if (checked.ok) hashes.push({ index, entry: checked.entry });
       else refused.push({ index, code: checked.error });
     }
-    const source = await readSource(args.context.db, args.context.replicaDb, lists);
-    const matches = await matchHashes(source.db, source.lists, hashes, body.maxDistance);
+    const matches = await readListsFrom(args.context.db, args.context.replicaDb, lists, (db, heads) => matchHashes(db, heads, hashes, body.maxDistance));
     return {
       response: json({ checked: hashes.length, lists: lists.map((l) => l.slug), matches, refused }),
       items: body.hashes.length,
