@@ -17,7 +17,10 @@ const schema = z.object({
   APP_URL: z.string().url().optional(),
   DATABASE_URL: z.string().optional(),
   /** A read replica of DATABASE_URL for the hash-list API's changes and matches (docs/operations.md). */
-  DATABASE_REPLICA_URL: z.string().optional(),
+  DATABASE_REPLICA_URL: z
+    .string()
+    .regex(/^(mysql|mariadb):\/\//, "must be a mysql:// URL: a read replica of a MySQL/MariaDB DATABASE_URL")
+    .optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   APP_SECRET: z.string().optional(),
   SMTP_URL: z.string().optional(),
@@ -103,6 +106,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (!env.APP_SECRET || env.APP_SECRET.length < 32)
       problems.push("APP_SECRET must be set to at least 32 random characters in production (openssl rand -base64 48).");
     if (env.DEMO) problems.push("DEMO cannot be enabled in production.");
+    if (env.DATABASE_REPLICA_URL && !/^(mysql|mariadb):\/\//.test(env.DATABASE_URL ?? ""))
+      problems.push("DATABASE_REPLICA_URL is set but DATABASE_URL is not MySQL/MariaDB: a replica needs a MySQL primary.");
     // The server speaks plain HTTP, so an https:// APP_URL means TLS ends at a proxy in front of it.
     // TRUST_PROXY names how many proxies (or which addresses) to believe about the client's address
     // and protocol; "true" would believe any client's own X-Forwarded-For and let it choose its

@@ -123,5 +123,9 @@ describe("configuration", () => {
     expect(() => parseEnv({ NODE_ENV: "production", APP_URL: "https://portal.example", APP_SECRET: "x".repeat(40), DEMO: "1" })).toThrow(/DEMO/);
     expect(parseEnv({ NODE_ENV: "production", APP_URL: "https://portal.example/", APP_SECRET: "x".repeat(40) }).APP_URL).toBe("https://portal.example");
     expect(() => parseEnv({ PORT: "not-a-port" })).toThrow(/PORT/);
+    expect(() => parseEnv({ DATABASE_REPLICA_URL: "sqlite:./replica.sqlite" })).toThrow(/DATABASE_REPLICA_URL: must be a mysql:\/\/ URL/);
+    const production = { NODE_ENV: "production", APP_URL: "https://portal.example", APP_SECRET: "x".repeat(40), DATABASE_REPLICA_URL: "mysql://reader@replica:3306/portal" };
+    expect(() => parseEnv(production)).toThrow(/a replica needs a MySQL primary/);
+    expect(parseEnv({ ...production, DATABASE_URL: "mysql://portal@primary:3306/portal" }).DATABASE_REPLICA_URL).toBe("mysql://reader@replica:3306/portal");
   });
 });
