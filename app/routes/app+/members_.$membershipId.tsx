@@ -10,6 +10,7 @@ import { handleForm } from "~/utils/forms.server";
 import { httpError } from "~/utils/http.server";
 import type { MetaFunction } from "@remix-run/node";
 import { pageTitle } from "~/utils/meta";
+import { revalidateAfterConflict } from "~/utils/revalidate";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(matches, null, {}, data?.member.name);
 
@@ -21,6 +22,9 @@ async function memberOf(args: LoaderFunctionArgs) {
   if (!member) throw httpError(404, "not_found");
   return { auth, member };
 }
+
+/** A conflict (409) reads the page again: the form then carries the current version (ADR 18). */
+export const shouldRevalidate = revalidateAfterConflict;
 
 export async function loader(args: LoaderFunctionArgs) {
   const { member, auth } = await memberOf(args);

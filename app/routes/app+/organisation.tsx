@@ -13,8 +13,12 @@ import { getStatusHistory, updateOrganisationProfile } from "~/modules/organisat
 import { profileSchema } from "~/modules/organisations/schema";
 import { handleForm } from "~/utils/forms.server";
 import { pageTitle } from "~/utils/meta";
+import { revalidateAfterConflict } from "~/utils/revalidate";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "organisationPage.title");
+
+/** A conflict (409) reads the page again: the form then carries the current version (ADR 18). */
+export const shouldRevalidate = revalidateAfterConflict;
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireOrg(args, "organisation.view");

@@ -9,8 +9,12 @@ import { changeStaffRole, createStaffAccount, listStaff, setStaffDisabled } from
 import { createStaffSchema, staffAccountsActionSchema } from "~/modules/staff/schema";
 import { handleForm } from "~/utils/forms.server";
 import { pageTitle } from "~/utils/meta";
+import { revalidateAfterConflict } from "~/utils/revalidate";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "staffAccounts.title");
+
+/** A conflict (409) reads the page again: the form then carries the current version (ADR 18). */
+export const shouldRevalidate = revalidateAfterConflict;
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireStaff(args, "staff.accounts.manage");

@@ -26,6 +26,7 @@ import type { MetaFunction } from "@remix-run/node";
 import { pageTitle } from "~/utils/meta";
 import { formatDateTime } from "~/utils/time";
 import { z } from "~/utils/zod";
+import { revalidateAfterConflict } from "~/utils/revalidate";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(matches, null, {}, data?.organisation.name);
 
@@ -34,6 +35,9 @@ async function load(args: LoaderFunctionArgs) {
   if (!organisation) throw httpError(404, "not_found");
   return organisation;
 }
+
+/** A conflict (409) reads the page again: the form then carries the current version (ADR 18). */
+export const shouldRevalidate = revalidateAfterConflict;
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireStaff(args, "staff.organisations.view");
