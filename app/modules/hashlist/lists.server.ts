@@ -261,9 +261,11 @@ export async function pruneTombstones(db: Db, now: number, days: number): Promis
   let deleted = 0;
   let raised = 0;
   for (const list of lists) {
+    // Both steps wait until min_seq has stood for the grace period: it is also raised at most once a
+    // period, so that a short interval cannot keep postponing step 1.
+    if (now - Number(list.min_seq_raised_at) < PRUNE_GRACE_MS) continue;
     const minSeq = Number(list.min_seq);
-    const settled = now - Number(list.min_seq_raised_at) >= PRUNE_GRACE_MS;
-    while (settled) {
+    for (;;) {
       const rows = await db
         .selectFrom("hash_entry")
         .select("added_seq")
@@ -294,8 +296,7 @@ export async function pruneTombstones(db: Db, now: number, days: number): Promis
       .where("removed_at", "<", now - days * 86_400_000)
       .executeTakeFirst();
     const seq = Number(cutoff?.seq ?? 0);
-    // Raised at most once a grace period, so that a short interval cannot keep postponing step 1.
-    if (settled && seq > minSeq) {
+    if (seq > minSeq) {
       await db.transaction().execute(async (trx) => {
         await lockList(trx, list.id);
         await trx.updateTable("hash_list").set({ min_seq: seq, min_seq_raised_at: now }).where("id", "=", list.id).where("min_seq", "<", seq).execute();
